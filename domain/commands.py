@@ -1,0 +1,175 @@
+"""Commands: what people and services ask a pairing to record. Imperative names.
+
+Each command is a pydantic model with a `kind` discriminator, so a command arriving as JSON
+(an update, a signal, a CLI file) parses into exactly one of them or is refused with the
+field that is wrong. Who sent a command and its idempotency key travel beside it, in the
+envelope the workflow receives.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.action_plan import ActionPlan
+from domain.cities import Slug
+from domain.meetings import MeetingKind
+from domain.policy import StalenessPolicy
+from domain.stages import Stage
+from domain.stakeholders import Stakeholder
+
+Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+Reason = Annotated[str, Field(min_length=1, max_length=2000)]
+Text = Annotated[str, Field(max_length=4000)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ConfirmParticipation(_Command):
+    kind: Literal["confirm_participation"] = "confirm_participation"
+    city: Slug
+
+
+class ScheduleMeeting(_Command):
+    kind: Literal["schedule_meeting"] = "schedule_meeting"
+    meeting_id: Key
+    meeting_kind: MeetingKind
+    scheduled_for: AwareDatetime
+    title: Text = ""
+
+
+class RecordMeeting(_Command):
+    kind: Literal["record_meeting"] = "record_meeting"
+    meeting_id: Key
+    meeting_kind: MeetingKind
+    held_at: AwareDatetime
+    summary: Text = ""
+
+
+class CompleteStudyVisit(_Command):
+    kind: Literal["complete_study_visit"] = "complete_study_visit"
+    visit_id: Key
+    host_city: Slug
+    started_on: date
+    ended_on: date
+    summary: Text = ""
+
+
+class SubmitActionPlan(_Command):
+    kind: Literal["submit_action_plan"] = "submit_action_plan"
+    plan: ActionPlan
+
+
+class RequestActionPlanChanges(_Command):
+    kind: Literal["request_action_plan_changes"] = "request_action_plan_changes"
+    reason: Reason
+
+
+class ApproveActionPlan(_Command):
+    kind: Literal["approve_action_plan"] = "approve_action_plan"
+
+
+class FundPilot(_Command):
+    kind: Literal["fund_pilot"] = "fund_pilot"
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    amount_eur: Annotated[int, Field(gt=0, le=100_000_000)]
+    funder: Annotated[str, Field(min_length=1, max_length=200)] = "IURC"
+
+
+class ReportPilotMilestone(_Command):
+    kind: Literal["report_pilot_milestone"] = "report_pilot_milestone"
+    milestone_id: Key
+    description: Annotated[str, Field(min_length=1, max_length=2000)]
+    reached_on: date
+
+
+class CompletePilot(_Command):
+    kind: Literal["complete_pilot"] = "complete_pilot"
+    summary: Text = ""
+
+
+class LogFollowUp(_Command):
+    kind: Literal["log_follow_up"] = "log_follow_up"
+    follow_up_id: Key
+    held_at: AwareDatetime
+    summary: Text = ""
+
+
+class AddStakeholder(_Command):
+    kind: Literal["add_stakeholder"] = "add_stakeholder"
+    stakeholder: Stakeholder
+
+
+class Pause(_Command):
+    kind: Literal["pause"] = "pause"
+    reason: Reason
+
+
+class Resume(_Command):
+    kind: Literal["resume"] = "resume"
+
+
+class WaiveStage(_Command):
+    kind: Literal["waive_stage"] = "waive_stage"
+    stage: Stage
+    reason: Reason
+
+
+class Withdraw(_Command):
+    kind: Literal["withdraw"] = "withdraw"
+    reason: Reason
+
+
+class ChangePolicy(_Command):
+    kind: Literal["change_policy"] = "change_policy"
+    policy: StalenessPolicy
+
+
+class CheckDeadlines(_Command):
+    """Issued by the workflow's own timer, never by a person: see what time has made due."""
+
+    kind: Literal["check_deadlines"] = "check_deadlines"
+
+
+Command = Annotated[
+    ConfirmParticipation
+    | ScheduleMeeting
+    | RecordMeeting
+    | CompleteStudyVisit
+    | SubmitActionPlan
+    | RequestActionPlanChanges
+    | ApproveActionPlan
+    | FundPilot
+    | ReportPilotMilestone
+    | CompletePilot
+    | LogFollowUp
+    | AddStakeholder
+    | Pause
+    | Resume
+    | WaiveStage
+    | Withdraw
+    | ChangePolicy,
+    Field(discriminator="kind"),
+]
+"""Everything a person or service may send. CheckDeadlines is deliberately not here."""
+
+ACTOR_PATTERN = r"^[^\s].{0,199}$"
+
+
+class CommandRequest(BaseModel):
+    """A command and who sent it: the argument of the workflow's update, whose id is the key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Annotated[str, Field(pattern=ACTOR_PATTERN)]
+    command: Command
+
+
+class CommandEnvelope(CommandRequest):
+    """A command with its idempotency key inside: the fire-and-forget signal form."""
+
+    command_id: Key

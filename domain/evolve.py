@@ -1,0 +1,216 @@
+"""`evolve(state, event) -> state` and the fold: how each event changes a pairing.
+
+Evolve never refuses: an event is a fact. Every check belongs in the decider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import singledispatch
+from typing import Any
+
+from domain import events as ev
+from domain.meetings import Meeting
+from domain.policy import Staleness
+from domain.stages import Stage
+from domain.state import PairingState, Pilot, PlanStatus
+
+
+def initial_state(event: ev.PairingProposed) -> PairingState:
+    return PairingState(
+        pairing_id=event.pairing_id,
+        eu_city=event.eu_city,
+        partner_city=event.partner_city,
+        cycle=event.cycle,
+        topics=event.topics,
+        policy=event.policy,
+        stage=Stage.MATCHING,
+        version=1,
+        proposed_at=event.occurred_at,
+        last_activity_at=event.occurred_at,
+    )
+
+
+def evolve(state: PairingState, event: ev.Event) -> PairingState:
+    """The state after `event`, with the staleness clock and sequence number kept up to date."""
+    changes = _changes(event, state)
+    if event.is_activity:
+        changes.setdefault("last_activity_at", max(state.last_activity_at, event.occurred_at))
+    if event.command_id is not None and event.command_id not in state.command_ids:
+        changes["command_ids"] = state.command_ids | {event.command_id}
+    return state.model_copy(update={**changes, "version": state.version + 1})
+
+
+def fold(events: Iterable[ev.Event]) -> PairingState:
+    """The state a stream of events leads to; the stream must open with PairingProposed."""
+    iterator = iter(events)
+    first = next(iterator, None)
+    if not isinstance(first, ev.PairingProposed):
+        raise ValueError("a pairing's event stream must start with PairingProposed")
+    state = initial_state(first)
+    for event in iterator:
+        state = evolve(state, event)
+    return state
+
+
+@singledispatch
+def _changes(event: ev.Event, state: PairingState) -> dict[str, Any]:
+    raise TypeError(f"evolve has no rule for {type(event).__name__}")
+
+
+@_changes.register
+def _(event: ev.PairingProposed, state: PairingState) -> dict[str, Any]:
+    raise ValueError(f"pairing {state.pairing_id} was already proposed")
+
+
+@_changes.register
+def _(event: ev.ParticipationConfirmed, state: PairingState) -> dict[str, Any]:
+    return {"confirmed": state.confirmed | {event.city}}
+
+
+@_changes.register
+def _(event: ev.MeetingScheduled, state: PairingState) -> dict[str, Any]:
+    known = state.meetings.get(event.meeting_id)
+    meeting = Meeting(
+        meeting_id=event.meeting_id,
+        kind=event.meeting_kind,
+        title=event.title,
+        scheduled_for=event.scheduled_for,
+        held_at=known.held_at if known else None,
+    )
+    return {"meetings": {**state.meetings, event.meeting_id: meeting}}
+
+
+@_changes.register
+def _(event: ev.MeetingHeld, state: PairingState) -> dict[str, Any]:
+    known = state.meetings.get(event.meeting_id)
+    meeting = Meeting(
+        meeting_id=event.meeting_id,
+        kind=event.meeting_kind,
+        title=known.title if known else event.summary[:120],
+        scheduled_for=known.scheduled_for if known else None,
+        held_at=event.held_at,
+    )
+    return {"meetings": {**state.meetings, event.meeting_id: meeting}}
+
+
+@_changes.register
+def _(event: ev.StudyVisitCompleted, state: PairingState) -> dict[str, Any]:
+    return {"study_visits": (*state.study_visits, event.visit_id)}
+
+
+@_changes.register
+def _(event: ev.ActionPlanSubmitted, state: PairingState) -> dict[str, Any]:
+    return {"plan": event.plan, "plan_status": PlanStatus.SUBMITTED}
+
+
+@_changes.register
+def _(event: ev.ActionPlanChangesRequested, state: PairingState) -> dict[str, Any]:
+    return {"plan_status": PlanStatus.CHANGES_REQUESTED}
+
+
+@_changes.register
+def _(event: ev.ActionPlanApproved, state: PairingState) -> dict[str, Any]:
+    return {"plan_status": PlanStatus.APPROVED}
+
+
+@_changes.register
+def _(event: ev.PilotFunded, state: PairingState) -> dict[str, Any]:
+    pilot = Pilot(
+        title=event.title,
+        amount_eur=event.amount_eur,
+        funder=event.funder,
+        funded_at=event.occurred_at,
+    )
+    return {"pilot": pilot}
+
+
+@_changes.register
+def _(event: ev.PilotMilestoneReported, state: PairingState) -> dict[str, Any]:
+    assert state.pilot is not None, "the decider only reports milestones of a funded pilot"
+    pilot = state.pilot.model_copy(
+        update={"milestone_ids": (*state.pilot.milestone_ids, event.milestone_id)}
+    )
+    return {"pilot": pilot}
+
+
+@_changes.register
+def _(event: ev.PilotCompleted, state: PairingState) -> dict[str, Any]:
+    assert state.pilot is not None, "the decider only completes a funded pilot"
+    return {"pilot": state.pilot.model_copy(update={"completed_at": event.occurred_at})}
+
+
+@_changes.register
+def _(event: ev.FollowUpLogged, state: PairingState) -> dict[str, Any]:
+    return {"follow_ups": (*state.follow_ups, event.follow_up_id)}
+
+
+@_changes.register
+def _(event: ev.StakeholderAdded, state: PairingState) -> dict[str, Any]:
+    return {"stakeholders": (*state.stakeholders, event.stakeholder)}
+
+
+@_changes.register
+def _(event: ev.PairingPaused, state: PairingState) -> dict[str, Any]:
+    return {"paused_at": event.occurred_at, "pause_reason": event.reason}
+
+
+@_changes.register
+def _(event: ev.PairingResumed, state: PairingState) -> dict[str, Any]:
+    # The clock restarts at the resumption: the pause did not count as silence.
+    return {"paused_at": None, "pause_reason": None, "last_activity_at": event.occurred_at}
+
+
+@_changes.register
+def _(event: ev.StageWaived, state: PairingState) -> dict[str, Any]:
+    return {"waived": {**state.waived, event.stage: event.reason}}
+
+
+@_changes.register
+def _(event: ev.PairingWithdrawn, state: PairingState) -> dict[str, Any]:
+    return {
+        "stage": Stage.WITHDRAWN,
+        "closed_at": event.occurred_at,
+        "withdrawal_reason": event.reason,
+    }
+
+
+@_changes.register
+def _(event: ev.PolicyChanged, state: PairingState) -> dict[str, Any]:
+    return {"policy": event.policy}
+
+
+@_changes.register
+def _(event: ev.StageAdvanced, state: PairingState) -> dict[str, Any]:
+    changes: dict[str, Any] = {"stage": event.to_stage}
+    if event.to_stage is Stage.FOLLOW_UP:
+        changes["follow_up_started_at"] = event.occurred_at
+    if event.to_stage is Stage.COMPLETED:
+        changes["closed_at"] = event.occurred_at
+    return changes
+
+
+@_changes.register
+def _(event: ev.ReminderIssued, state: PairingState) -> dict[str, Any]:
+    return {"staleness": Staleness.REMINDED}
+
+
+@_changes.register
+def _(event: ev.Escalated, state: PairingState) -> dict[str, Any]:
+    level = Staleness.ESCALATED_1 if event.level == 1 else Staleness.ESCALATED_2
+    return {"staleness": level}
+
+
+@_changes.register
+def _(event: ev.BackOnTrack, state: PairingState) -> dict[str, Any]:
+    return {"staleness": Staleness.ACTIVE}
+
+
+@_changes.register
+def _(event: ev.FollowUpPeriodEnded, state: PairingState) -> dict[str, Any]:
+    return {}
+
+
+@_changes.register
+def _(event: ev.CommandRejected, state: PairingState) -> dict[str, Any]:
+    return {"rejected_commands": state.rejected_commands + 1}

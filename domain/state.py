@@ -1,0 +1,82 @@
+"""The state of one pairing: the fold of its events, and nothing else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.action_plan import ActionPlan
+from domain.cities import City
+from domain.meetings import Meeting, MeetingKind
+from domain.policy import Staleness, StalenessPolicy
+from domain.stages import Stage
+from domain.stakeholders import Stakeholder
+from domain.topics import Topic
+
+
+class PlanStatus(StrEnum):
+    NONE = "none"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class Pilot(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    amount_eur: int
+    funder: str
+    funded_at: datetime
+    milestone_ids: tuple[str, ...] = ()
+    completed_at: datetime | None = None
+
+
+class PairingState(BaseModel):
+    """Everything the decider needs to judge the next command; carried across continue-as-new."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pairing_id: str
+    eu_city: City
+    partner_city: City
+    cycle: int
+    topics: tuple[Topic, ...]
+    policy: StalenessPolicy
+    stage: Stage
+    version: int = Field(description="how many events were folded; the next event's sequence")
+    proposed_at: datetime
+    last_activity_at: datetime
+    staleness: Staleness = Staleness.ACTIVE
+    paused_at: datetime | None = None
+    pause_reason: str | None = None
+    confirmed: frozenset[str] = frozenset()
+    meetings: dict[str, Meeting] = Field(default_factory=dict)
+    study_visits: tuple[str, ...] = ()
+    plan: ActionPlan | None = None
+    plan_status: PlanStatus = PlanStatus.NONE
+    pilot: Pilot | None = None
+    follow_up_started_at: datetime | None = None
+    follow_ups: tuple[str, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = ()
+    waived: dict[Stage, str] = Field(default_factory=dict)
+    closed_at: datetime | None = None
+    withdrawal_reason: str | None = None
+    command_ids: frozenset[str] = Field(
+        default=frozenset(),
+        description="idempotency keys already recorded: a repeat records nothing",
+    )
+    rejected_commands: int = 0
+
+    @property
+    def cities(self) -> frozenset[str]:
+        return frozenset({self.eu_city.slug, self.partner_city.slug})
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+    def held(self, kind: MeetingKind) -> list[Meeting]:
+        return [m for m in self.meetings.values() if m.kind is kind and m.held_at is not None]
