@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import singledispatch
 from typing import Any
 
@@ -35,6 +35,19 @@ class Context:
             f"cannot {action}: pairing {state.pairing_id} is in stage {state.stage.value}; "
             f"{requirement}"
         )
+
+    def require_past_day(self, action: str, what: str, day: date) -> None:
+        """The same check at the precision of a calendar day (UTC), for dates without a time."""
+        if day > (self.now + CLOCK_SKEW).date():
+            raise InvalidCommandError(
+                f"cannot {action}: {what} {day} is in the future (today is {self.now:%Y-%m-%d}); "
+                "record it once it has happened"
+            )
+        if day < self.state.proposed_at.date():
+            raise InvalidCommandError(
+                f"cannot {action}: {what} {day} is before pairing {self.state.pairing_id} "
+                f"was proposed ({self.state.proposed_at:%Y-%m-%d})"
+            )
 
     def require_past(self, action: str, what: str, moment: datetime) -> None:
         """Refuse a report of something that has not happened yet, or before the pairing began."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from domain import commands as cmd
 from domain import events as ev
 from domain.errors import DuplicateError
@@ -48,8 +46,7 @@ def _(command: cmd.ReportPilotMilestone, ctx: Context) -> list[ev.Event]:
         raise DuplicateError(
             f"cannot {action}: milestone {command.milestone_id} was already reported"
         )
-    reached = datetime.combine(command.reached_on, time.min, tzinfo=UTC)
-    ctx.require_past(action, "the milestone date", reached)
+    ctx.require_past_day(action, "the milestone date", command.reached_on)
     return [
         ev.PilotMilestoneReported(
             milestone_id=command.milestone_id,

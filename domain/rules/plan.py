@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-
 from domain import commands as cmd
 from domain import events as ev
 from domain.action_plan import action_plan_problems
@@ -36,8 +34,7 @@ def _(command: cmd.CompleteStudyVisit, ctx: Context) -> list[ev.Event]:
             f"a study visit follows {BILATERAL_MEETINGS_REQUIRED} bilateral meetings "
             f"({held} held so far)",
         )
-    ended = datetime.combine(command.ended_on, time.min, tzinfo=UTC)
-    ctx.require_past(action, "the end of the visit", ended)
+    ctx.require_past_day(action, "the end of the visit", command.ended_on)
     return [
         ev.StudyVisitCompleted(
             visit_id=command.visit_id,

@@ -1,0 +1,69 @@
+"""What one decision writes down: numbered events, the resulting view, the messages called for.
+
+The workflow builds a Recording from the decider's events and hands it to the event-store
+activity, which appends it idempotently. Sequence numbers come from the state's version,
+so a retried append writes the same rows and is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.events import Event
+from domain.evolve import evolve
+from domain.notifications import Notification, notifications_for
+from domain.state import PairingState
+from domain.view import PairingView, view_of
+
+
+class RecordedEvent(BaseModel):
+    """An event with its place in the pairing's stream (1 is PairingProposed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sequence: int
+    event: Event
+
+
+class Recording(BaseModel):
+    """One append to the event store: the events, the resulting view, the notifications."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pairing_id: str
+    events: tuple[RecordedEvent, ...]
+    view: PairingView
+    notifications: tuple[Notification, ...] = ()
+
+    @property
+    def last_sequence(self) -> int:
+        return self.events[-1].sequence if self.events else self.view.version
+
+
+def record(state: PairingState, events: Sequence[Event]) -> tuple[PairingState, Recording]:
+    """Apply `events` to `state`; return the new state and what to write down."""
+    numbered: list[RecordedEvent] = []
+    notifications: list[Notification] = []
+    for event in events:
+        sequence = state.version + 1
+        numbered.append(RecordedEvent(sequence=sequence, event=event))
+        notifications += notifications_for(state, sequence, event)
+        state = evolve(state, event)
+    recording = Recording(
+        pairing_id=state.pairing_id,
+        events=tuple(numbered),
+        view=view_of(state),
+        notifications=tuple(notifications),
+    )
+    return state, recording
+
+
+def first_recording(state: PairingState, proposed: Event) -> Recording:
+    """The recording of a pairing's first event, which made `state`."""
+    return Recording(
+        pairing_id=state.pairing_id,
+        events=(RecordedEvent(sequence=1, event=proposed),),
+        view=view_of(state),
+    )

@@ -1,0 +1,1 @@
+"""The service's application layer: settings, logging, the typed client, and (later) the CLI."""

@@ -1,0 +1,209 @@
+"""The typed client services and the CLI use to start pairings, send commands and read views.
+
+Refusals come back as the domain's own errors (`domain.errors`), with the domain's message,
+whether the workflow refused the update or the pairing is already closed; an unknown pairing
+is an `UnknownPairingError`. Nothing here talks to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain import errors
+from domain.catalog import SEED_CATALOG
+from domain.cities import City
+from domain.commands import Command, CommandEnvelope, CommandRequest
+from domain.decider import decide, propose_pairing
+from domain.evolve import initial_state
+from domain.ids import workflow_id
+from domain.policy import StalenessPolicy
+from domain.recording import RecordedEvent
+from domain.state import PairingState
+from domain.topics import Topic
+from domain.view import PairingView, view_of
+from workflows.messages import (
+    QUERY_EVENTS,
+    QUERY_STATE,
+    QUERY_VIEW,
+    SIGNAL_SUBMIT,
+    TASK_QUEUE,
+    UPDATE_EXECUTE,
+    PairingWorkflowInput,
+)
+from workflows.pairing import PairingWorkflow
+from workflows.search_attributes import initial_search_attributes
+
+
+T = TypeVar("T")
+
+
+class PairingExistsError(errors.DomainError):
+    """The pairing was started before: a pairing's id is the same every time."""
+
+
+class UnknownPairingError(errors.DomainError):
+    """No pairing has that id."""
+
+
+_DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
+    cls.__name__: cls
+    for cls in (
+        errors.DomainError,
+        errors.InvalidCommandError,
+        errors.StageError,
+        errors.DuplicateError,
+        errors.ClosedPairingError,
+        errors.UnknownCityError,
+        errors.InvalidPairingError,
+    )
+}
+
+
+class PairingClient:
+    """Commands and reads for pairings, over a connected Temporal client."""
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        task_queue: str = TASK_QUEUE,
+        catalog: Mapping[str, City] = SEED_CATALOG,
+    ) -> None:
+        self._client = client
+        self._task_queue = task_queue
+        self._catalog = catalog
+
+    async def start(
+        self,
+        eu_city: str,
+        partner_city: str,
+        *,
+        cycle: int,
+        now: datetime,
+        topics: Sequence[Topic] = (),
+        policy: StalenessPolicy | None = None,
+    ) -> PairingView:
+        """Start a pairing in `matching`; refused if either city is unknown or it exists."""
+        proposed = propose_pairing(
+            self._catalog,
+            eu_city=eu_city,
+            partner_city=partner_city,
+            cycle=cycle,
+            now=now,
+            topics=topics,
+            policy=policy,
+        )
+        view = view_of(initial_state(proposed))
+        topics_text = ", ".join(t.value.replace("_", " ") for t in proposed.topics) or "no topics"
+        try:
+            await self._client.start_workflow(
+                PairingWorkflow.run,
+                PairingWorkflowInput(proposed=proposed),
+                id=workflow_id(proposed.pairing_id),
+                task_queue=self._task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+                search_attributes=initial_search_attributes(view),
+                static_summary=(
+                    f"{proposed.eu_city.name} ↔ {proposed.partner_city.name} "
+                    f"({proposed.cycle}): {topics_text}"
+                )[:200],
+            )
+        except WorkflowAlreadyStartedError:
+            raise PairingExistsError(
+                f"pairing {proposed.pairing_id} already exists: {eu_city} and {partner_city} "
+                f"are paired for cycle {cycle}; look it up instead of starting it again"
+            ) from None
+        return view
+
+    async def execute(
+        self, pairing_id: str, command: Command, *, actor: str, command_id: str | None = None
+    ) -> PairingView:
+        """Record `command` and wait until it is in the event store; the key makes it once-only."""
+        request = CommandRequest(actor=actor, command=command)
+        key = command_id or str(uuid.uuid4())
+        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        try:
+            return await handle.execute_update(
+                UPDATE_EXECUTE, request, id=key, result_type=PairingView
+            )
+        except WorkflowUpdateFailedError as failed:
+            cause = failed.cause
+            if isinstance(cause, ApplicationError) and cause.type in _DOMAIN_ERRORS:
+                raise _DOMAIN_ERRORS[cause.type](cause.message) from None
+            raise
+        except RPCError as rpc:
+            if rpc.status is not RPCStatusCode.NOT_FOUND:
+                raise
+            await self._refuse_closed_or_unknown(pairing_id, request, key)
+            raise
+
+    async def signal(
+        self, pairing_id: str, command: Command, *, actor: str, command_id: str
+    ) -> None:
+        """Send `command` without waiting; a refusal is recorded as CommandRejected."""
+        envelope = CommandEnvelope(actor=actor, command=command, command_id=command_id)
+        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        try:
+            await handle.signal(SIGNAL_SUBMIT, envelope)
+        except RPCError as rpc:
+            if rpc.status is RPCStatusCode.NOT_FOUND:
+                await self._refuse_closed_or_unknown(pairing_id, envelope, command_id)
+            raise
+
+    async def view(self, pairing_id: str) -> PairingView:
+        return await self._query(pairing_id, QUERY_VIEW, PairingView)
+
+    async def state(self, pairing_id: str) -> PairingState:
+        return await self._query(pairing_id, QUERY_STATE, PairingState)
+
+    async def events(self, pairing_id: str) -> list[RecordedEvent]:
+        return await self._query(pairing_id, QUERY_EVENTS, list[RecordedEvent])
+
+    async def _query(self, pairing_id: str, name: str, result_type: type[T]) -> T:
+        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        try:
+            return await handle.query(name, result_type=result_type)
+        except RPCError as rpc:
+            if rpc.status is RPCStatusCode.NOT_FOUND:
+                raise UnknownPairingError(_unknown(pairing_id)) from None
+            raise
+
+    async def _refuse_closed_or_unknown(
+        self, pairing_id: str, request: CommandRequest, key: str
+    ) -> None:
+        """Turn 'workflow not found / already completed' into the domain's own refusal."""
+        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        try:
+            description = await handle.describe()
+        except RPCError as rpc:
+            if rpc.status is RPCStatusCode.NOT_FOUND:
+                raise UnknownPairingError(_unknown(pairing_id)) from None
+            raise
+        if description.status is WorkflowExecutionStatus.COMPLETED:
+            state = await self.state(pairing_id)
+            now = description.close_time or state.last_activity_at
+            decide(state, request.command, command_id=key, actor=request.actor, now=now)
+        raise errors.ClosedPairingError(
+            f"pairing {pairing_id} is no longer running ({_status(description.status)}); "
+            "it accepts no further commands"
+        )
+
+
+def _unknown(pairing_id: str) -> str:
+    return (
+        f"unknown pairing {pairing_id!r}: no pairing has that id; "
+        "ids look like <eu-city>-<partner-city>-<cycle>, e.g. rotterdam-busan-2021"
+    )
+
+
+def _status(status: WorkflowExecutionStatus | None) -> str:
+    return status.name.lower() if status is not None else "unknown"

@@ -1,0 +1,122 @@
+"""The worker: wires settings, logging, PostgreSQL and Temporal, then runs until told to stop.
+
+    python worker.py            # apply migrations, then run the worker
+    python worker.py migrate    # apply migrations and exit
+
+Configuration comes from IURC_* environment variables (see iurc/settings.py). SIGINT and
+SIGTERM stop it gracefully: running activities get time to finish, and cached pairings
+move to another worker at once instead of waiting out the sticky-queue timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import structlog
+import typer
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.event_store import EventStoreActivities
+from adapters.postgres.event_store import create_pool
+from adapters.postgres.migrate import migrate
+from adapters.postgres.server import EmbeddedPostgres, ensure_database
+from iurc.logs import configure_logging
+from iurc.settings import Settings
+from iurc.temporal import connect
+from workflows.pairing import PairingWorkflow
+
+log = structlog.get_logger()
+
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+EMBEDDED_DATABASE = "iurc"
+
+
+def build_worker(client: Client, activities: EventStoreActivities, task_queue: str) -> Worker:
+    """The one place that says which workflows and activities a worker runs (tests use it too)."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[PairingWorkflow],
+        activities=[activities.record_events],
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+    )
+
+
+@contextlib.asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[str]:
+    """The configured database, or an embedded PostgreSQL under the data directory."""
+    if settings.database_url is not None:
+        yield settings.database_url.get_secret_value()
+        return
+    with EmbeddedPostgres(settings.data_dir / "postgres") as server:
+        yield await ensure_database(server.url, EMBEDDED_DATABASE)
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """Migrate, connect, and poll until `stop` is set."""
+    async with database(settings) as url:
+        applied = await migrate(url)
+        log.info("migrations applied", applied=applied)
+        pool = await create_pool(url)
+        try:
+            client = await connect(settings)
+            activities = EventStoreActivities(pool)
+            async with build_worker(client, activities, settings.task_queue):
+                log.info(
+                    "worker started",
+                    temporal=settings.temporal_address,
+                    namespace=settings.temporal_namespace,
+                    task_queue=settings.task_queue,
+                )
+                await stop.wait()
+                log.info("worker stopping", grace_seconds=GRACEFUL_SHUTDOWN.total_seconds())
+        finally:
+            await pool.close()
+    log.info("worker stopped")
+
+
+async def _serve(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await run_worker(settings, stop)
+
+
+async def _migrate_only(settings: Settings) -> None:
+    async with database(settings) as url:
+        applied = await migrate(url)
+    log.info("migrations applied", applied=applied or "none, already up to date")
+
+
+app = typer.Typer(add_completion=False, help=__doc__)
+
+
+@app.callback(invoke_without_command=True)
+def _default(ctx: typer.Context) -> None:
+    """Run the worker (the default) or apply migrations."""
+    if ctx.invoked_subcommand is None:
+        settings = Settings()
+        configure_logging(settings.log_format, settings.log_level)
+        asyncio.run(_serve(settings))
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Apply the database migrations and exit. Safe to run twice or from two workers at once."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    asyncio.run(_migrate_only(settings))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,216 @@
+"""PairingWorkflow: one durable workflow per city pairing, for the whole of its life.
+
+It folds the domain's events into state, accepts commands as updates (refused in the
+validator, so bad input never enters history) or as lenient signals (an invalid one is
+recorded as rejected), records every event through the event-store activity, and owns one
+timer, reset by every change, for the next reminder, escalation or end of follow-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RawValue, RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from activities.contracts import RECORD_EVENTS, RecordResult
+    from domain.commands import CommandEnvelope, CommandRequest
+    from domain.deadlines import next_deadline
+    from domain.decider import decide, decide_deadlines, reject
+    from domain.errors import DomainError
+    from domain.events import Event
+    from domain.evolve import initial_state
+    from domain.recording import RecordedEvent, Recording, first_recording, record
+    from domain.state import PairingState
+    from domain.view import PairingView, checklist_markdown, view_of
+    from workflows import search_attributes
+    from workflows.messages import (
+        QUERY_EVENTS,
+        QUERY_STATE,
+        QUERY_VIEW,
+        SIGNAL_SUBMIT,
+        UPDATE_EXECUTE,
+        Carried,
+        PairingWorkflowInput,
+    )
+
+RECORD_TIMEOUT = timedelta(seconds=30)
+RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
+"""Appends retry until PostgreSQL is back: an accepted command must never be lost."""
+
+
+@workflow.defn
+class PairingWorkflow:
+    """The life of one pairing, from matching to completed or withdrawn."""
+
+    @workflow.init
+    def __init__(self, start: PairingWorkflowInput) -> None:
+        if start.carried is not None:
+            self._state = start.carried.state
+            self._events = list(start.carried.events)
+            self._unrecorded: Recording | None = None
+        else:
+            assert start.proposed is not None, "PairingWorkflowInput requires one of the two"
+            self._state = initial_state(start.proposed)
+            self._unrecorded = first_recording(self._state, start.proposed)
+            self._events = list(self._unrecorded.events)
+        self._changed = False
+        self._append_lock = asyncio.Lock()
+        self._published: search_attributes.Snapshot | None = None
+
+    @workflow.run
+    async def run(self, start: PairingWorkflowInput) -> PairingView:
+        if self._unrecorded is not None:
+            await self._persist(self._unrecorded)
+        self._publish()
+        while not self._state.stage.is_closed and not self._should_continue_as_new():
+            await self._wait_for_change_or_deadline()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if not self._state.stage.is_closed:
+            workflow.continue_as_new(
+                PairingWorkflowInput(carried=Carried(state=self._state, events=tuple(self._events)))
+            )
+        return view_of(self._state)
+
+    @workflow.update(name=UPDATE_EXECUTE, description="Record a command; refused if invalid.")
+    async def execute(self, request: CommandRequest) -> PairingView:
+        await self._apply(self._decide(request, _update_id()))
+        return view_of(self._state)
+
+    @execute.validator
+    def _validate_execute(self, request: CommandRequest) -> None:
+        self._decide(request, _update_id())
+
+    @workflow.signal(
+        name=SIGNAL_SUBMIT,
+        description="Record a command sent fire-and-forget; an invalid one is recorded as rejected.",
+    )
+    async def submit(self, raw: RawValue) -> None:
+        await self._apply(self._decide_signal(raw))
+
+    @workflow.query(name=QUERY_VIEW, description="Stage, staleness, checklist, next deadline.")
+    def view(self) -> PairingView:
+        return view_of(self._state)
+
+    @workflow.query(name=QUERY_STATE, description="The folded domain state.")
+    def state(self) -> PairingState:
+        return self._state
+
+    @workflow.query(name=QUERY_EVENTS, description="Every event recorded, in order.")
+    def events(self) -> list[RecordedEvent]:
+        return list(self._events)
+
+    def _decide(self, request: CommandRequest, command_id: str) -> list[Event]:
+        try:
+            return decide(
+                self._state,
+                request.command,
+                command_id=command_id,
+                actor=request.actor,
+                now=workflow.now(),
+            )
+        except DomainError as refusal:
+            raise ApplicationError(
+                refusal.message, type=type(refusal).__name__, non_retryable=True
+            ) from None
+
+    def _decide_signal(self, raw: RawValue) -> list[Event]:
+        """Decide a signalled command; anything wrong with it becomes a CommandRejected event."""
+        now = workflow.now()
+        try:
+            payload: Any = workflow.payload_converter().from_payload(raw.payload)
+        except Exception as undecodable:  # noqa: BLE001 - any decoding failure is a rejection
+            return [reject(self._state, None, "unknown", f"undecodable payload: {undecodable}", now)]
+        kind = _field(payload, "command", "kind") or "unknown"
+        try:
+            envelope = CommandEnvelope.model_validate(payload)
+        except ValidationError as invalid:
+            reason = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}"
+                for e in invalid.errors(include_url=False)
+            )
+            return [reject(self._state, _field(payload, "command_id"), kind, reason, now)]
+        try:
+            return decide(
+                self._state,
+                envelope.command,
+                command_id=envelope.command_id,
+                actor=envelope.actor,
+                now=now,
+            )
+        except DomainError as refusal:
+            return [reject(self._state, envelope.command_id, kind, refusal.message, now)]
+
+    async def _apply(self, events: list[Event]) -> None:
+        """Fold `events` into state now, then record them in order behind earlier recordings."""
+        if not events:
+            return
+        self._state, recording = record(self._state, events)
+        self._events += recording.events
+        self._changed = True
+        self._publish()
+        await self._persist(recording)
+
+    async def _persist(self, recording: Recording) -> None:
+        async with self._append_lock:
+            types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
+            await workflow.execute_activity(
+                RECORD_EVENTS,
+                recording,
+                result_type=RecordResult,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+                summary=f"record #{recording.events[0].sequence}-"
+                f"{recording.last_sequence}: {types}"[:200],
+            )
+
+    async def _wait_for_change_or_deadline(self) -> None:
+        """The updatable timer: sleep until the next deadline, or wake early on any change."""
+        deadline = next_deadline(self._state)
+        self._changed = False
+        if deadline is None:
+            await workflow.wait_condition(lambda: self._changed)
+            return
+        remaining = deadline.due_at - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(
+                    lambda: self._changed, timeout=remaining, timeout_summary=deadline.description
+                )
+                return
+            except asyncio.TimeoutError:
+                pass
+        await self._apply(decide_deadlines(self._state, workflow.now()))
+
+    def _should_continue_as_new(self) -> bool:
+        return workflow.info().is_continue_as_new_suggested()
+
+    def _publish(self) -> None:
+        """Tell operators what changed: search attributes (only when moved) and the checklist."""
+        view = view_of(self._state)
+        workflow.set_current_details(checklist_markdown(view))
+        snapshot = search_attributes.snapshot(view)
+        if snapshot != self._published:
+            workflow.upsert_search_attributes(search_attributes.updates(view))
+            self._published = snapshot
+
+
+def _update_id() -> str:
+    info = workflow.current_update_info()
+    assert info is not None, "only called from the update handler or its validator"
+    return info.id
+
+
+def _field(payload: Any, *path: str) -> str | None:
+    """A string nested in an untrusted payload, or None: used to label a rejection."""
+    for key in path:
+        if not isinstance(payload, dict):
+            return None
+        payload = payload.get(key)
+    return payload if isinstance(payload, str) else None
