@@ -41,7 +41,6 @@ from workflows.messages import (
 from workflows.pairing import PairingWorkflow
 from workflows.search_attributes import initial_search_attributes
 
-
 T = TypeVar("T")
 
 
@@ -132,9 +131,10 @@ class PairingClient:
         key = command_id or str(uuid.uuid4())
         handle = self._client.get_workflow_handle(workflow_id(pairing_id))
         try:
-            return await handle.execute_update(
+            view: PairingView = await handle.execute_update(
                 UPDATE_EXECUTE, request, id=key, result_type=PairingView
             )
+            return view
         except WorkflowUpdateFailedError as failed:
             cause = failed.cause
             if isinstance(cause, ApplicationError) and cause.type in _DOMAIN_ERRORS:
@@ -171,7 +171,8 @@ class PairingClient:
     async def _query(self, pairing_id: str, name: str, result_type: type[T]) -> T:
         handle = self._client.get_workflow_handle(workflow_id(pairing_id))
         try:
-            return await handle.query(name, result_type=result_type)
+            result: T = await handle.query(name, result_type=result_type)
+            return result
         except RPCError as rpc:
             if rpc.status is RPCStatusCode.NOT_FOUND:
                 raise UnknownPairingError(_unknown(pairing_id)) from None

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
                 raise ValueError("IURC_TEMPORAL_API_KEY needs IURC_TEMPORAL_TLS=true in production")
         if (self.temporal_tls_client_cert is None) != (self.temporal_tls_client_key is None):
             raise ValueError(
-                "set both IURC_TEMPORAL_TLS_CLIENT_CERT and IURC_TEMPORAL_TLS_CLIENT_KEY, or neither"
+                "set both IURC_TEMPORAL_TLS_CLIENT_CERT and IURC_TEMPORAL_TLS_CLIENT_KEY "
+                "(mutual TLS), or neither"
             )
         return self

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError, RPCStatusCode
 
 from iurc.settings import Settings
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 
 def tls_config(settings: Settings) -> TLSConfig | bool:
@@ -28,3 +35,30 @@ async def connect(settings: Settings) -> Client:
             settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None
         ),
     )
+
+
+async def register_search_attributes(client: Client) -> list[str]:
+    """Register the pairing search attributes that the namespace lacks; returns those added.
+
+    A workflow that upserts an unregistered attribute fails its task until it exists, so
+    every environment (tests, `iurc up`) registers them before starting pairings.
+    """
+    try:
+        existing = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=client.namespace)
+        )
+        known = set(existing.custom_attributes) | set(existing.system_attributes)
+    except RPCError as rpc:
+        if rpc.status is not RPCStatusCode.UNIMPLEMENTED:
+            raise
+        known = set()  # the time-skipping test server adds, but cannot list
+    missing = {
+        key.name: IndexedValueType.ValueType(key.indexed_value_type)
+        for key in ALL_SEARCH_ATTRIBUTES
+        if key.name not in known
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )
+    return sorted(missing)

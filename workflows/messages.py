@@ -7,7 +7,6 @@ name without importing the workflow class.
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, model_validator
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -20,7 +19,7 @@ TASK_QUEUE = "iurc-pairings"
 UPDATE_EXECUTE = "execute"
 """Update: a `CommandRequest`; the update id is the idempotency key; returns the `PairingView`."""
 SIGNAL_SUBMIT = "submit"
-"""Signal: a `CommandEnvelope` as JSON, decoded leniently; an invalid one is recorded as rejected."""
+"""Signal: a `CommandEnvelope` as JSON, decoded leniently; an invalid one is recorded rejected."""
 QUERY_VIEW = "view"
 QUERY_STATE = "state"
 QUERY_EVENTS = "events"
@@ -46,5 +45,7 @@ class PairingWorkflowInput(BaseModel):
     @model_validator(mode="after")
     def _exactly_one(self) -> PairingWorkflowInput:
         if (self.proposed is None) == (self.carried is None):
-            raise ValueError("give either `proposed` (a new pairing) or `carried` (continue-as-new)")
+            raise ValueError(
+                "give either `proposed` (a new pairing) or `carried` (continue-as-new)"
+            )
         return self

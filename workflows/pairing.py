@@ -89,7 +89,7 @@ class PairingWorkflow:
 
     @workflow.signal(
         name=SIGNAL_SUBMIT,
-        description="Record a command sent fire-and-forget; an invalid one is recorded as rejected.",
+        description="Record a fire-and-forget command; an invalid one is recorded as rejected.",
     )
     async def submit(self, raw: RawValue) -> None:
         await self._apply(self._decide_signal(raw))
@@ -125,8 +125,10 @@ class PairingWorkflow:
         now = workflow.now()
         try:
             payload: Any = workflow.payload_converter().from_payload(raw.payload)
-        except Exception as undecodable:  # noqa: BLE001 - any decoding failure is a rejection
-            return [reject(self._state, None, "unknown", f"undecodable payload: {undecodable}", now)]
+        except Exception as undecodable:
+            return [
+                reject(self._state, None, "unknown", f"undecodable payload: {undecodable}", now)
+            ]
         kind = _field(payload, "command", "kind") or "unknown"
         try:
             envelope = CommandEnvelope.model_validate(payload)
@@ -184,7 +186,7 @@ class PairingWorkflow:
                     lambda: self._changed, timeout=remaining, timeout_summary=deadline.description
                 )
                 return
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         await self._apply(decide_deadlines(self._state, workflow.now()))
 
