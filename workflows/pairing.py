@@ -17,6 +17,7 @@ from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
     from pydantic import ValidationError
 
     from activities.contracts import RECORD_EVENTS, RecordResult
