@@ -1,0 +1,166 @@
+"""Record the histories that the replay tests replay: `python -m tests.replay.record`.
+
+Each scenario runs the current PairingWorkflow on a real server (the dev server, or the
+time-skipping server where days must pass) with real activities and PostgreSQL, then saves
+every run's history as tests/histories/<scenario>[-run<N>].json. Run it after a deliberate
+change to workflow code, commit the new files beside the old ones, and never delete a history
+of a released version: the old files are what prove a change is replay-compatible.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from adapters.postgres.event_store import create_pool
+from adapters.postgres.migrate import migrate
+from adapters.postgres.server import (
+    LOCAL_ADMIN_URL,
+    EmbeddedPostgres,
+    drop_database,
+    ensure_database,
+    local_server_answers,
+)
+from domain import commands as cmd
+from domain.ids import workflow_id
+from domain.meetings import MeetingKind
+from domain.policy import StalenessPolicy
+from domain.stages import Stage
+from iurc.client import PairingClient
+from iurc.temporal import register_search_attributes
+from tests.lifecycle import journey
+from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, running_worker
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
+
+HISTORIES = Path(__file__).resolve().parent.parent / "histories"
+
+Scenario = Callable[[WorkflowEnvironment, PairingClient], Awaitable[str]]
+
+
+async def full_lifecycle(env: WorkflowEnvironment, pairings: PairingClient) -> str:
+    """Matching to completed, crossing continue-as-new on the way (dev server)."""
+    view = await pairings.start(
+        "rotterdam",
+        "busan",
+        cycle=2021,
+        now=datetime.now(UTC),
+        policy=StalenessPolicy(follow_up_period=timedelta(seconds=2)),
+    )
+    for key, command in journey("rotterdam", "busan", view.last_activity_at):
+        await pairings.execute(view.pairing_id, command, actor="secretariat", command_id=key)
+    await env.client.get_workflow_handle(workflow_id(view.pairing_id)).result()
+    return view.pairing_id
+
+
+async def stale_then_back_on_track(env: WorkflowEnvironment, pairings: PairingClient) -> str:
+    """Reminder and both escalations over 60 quiet days, then a meeting (time-skipping)."""
+    view = await pairings.start("dublin", "seoul", cycle=2021, now=await env.get_current_time())
+    for city in ("dublin", "seoul"):
+        await pairings.execute(view.pairing_id, cmd.ConfirmParticipation(city=city), actor="s")
+    await env.sleep(timedelta(days=61))
+    held = cmd.RecordMeeting(
+        meeting_id="kickoff", meeting_kind=MeetingKind.KICKOFF, held_at=await env.get_current_time()
+    )
+    await pairings.execute(view.pairing_id, held, actor="meeting-platform")
+    await pairings.execute(view.pairing_id, cmd.Withdraw(reason="Recorded scenario"), actor="s")
+    return view.pairing_id
+
+
+async def pause_waive_reject_withdraw(env: WorkflowEnvironment, pairings: PairingClient) -> str:
+    """Pause, resume, a waived stage, rejected signals and a withdrawal (time-skipping)."""
+    start = await env.get_current_time()
+    view = await pairings.start("sofia", "sejong", cycle=2021, now=start)
+    pid = view.pairing_id
+    steps = journey("sofia", "sejong", start)
+    for key, command in steps[: [k for k, _ in steps].index("held-bilateral-2") + 1]:
+        await pairings.execute(pid, command, actor="secretariat", command_id=key)
+    await pairings.execute(pid, cmd.Pause(reason="Elections"), actor="secretariat")
+    await env.sleep(timedelta(days=100))
+    await pairings.execute(pid, cmd.Resume(), actor="secretariat")
+    waiver = cmd.WaiveStage(stage=Stage.STUDY_VISIT, reason="Travel restrictions")
+    await pairings.execute(pid, waiver, actor="secretariat")
+    workflow = env.client.get_workflow_handle(workflow_id(pid))
+    await workflow.signal("submit", "not a command")
+    await workflow.signal("submit", {"command_id": "x", "actor": "p", "command": {"kind": "pause"}})
+    await pairings.execute(pid, cmd.Withdraw(reason="Recorded scenario"), actor="secretariat")
+    await workflow.result()
+    return pid
+
+
+@asynccontextmanager
+async def database() -> AsyncIterator[str]:
+    name = f"iurc_record_{os.getpid()}_{secrets.token_hex(4)}"
+    if local_server_answers():
+        url = await ensure_database(LOCAL_ADMIN_URL, name)
+        yield url
+        await drop_database(LOCAL_ADMIN_URL, name)
+        return
+    with EmbeddedPostgres(Path(".iurc-record/postgres")) as server:
+        yield await ensure_database(server.url, name)
+
+
+async def save_runs(client: Client, name: str, pairing_id: str) -> list[Path]:
+    """Every run of the pairing's workflow, oldest first, one file each."""
+    wid = workflow_id(pairing_id)
+    runs = [w async for w in client.list_workflows(f'WorkflowId = "{wid}"')]
+    runs.sort(key=lambda w: w.start_time)
+    paths = []
+    for number, run in enumerate(runs, start=1):
+        history = await client.get_workflow_handle(wid, run_id=run.run_id).fetch_history()
+        suffix = f"-run{number}" if len(runs) > 1 else ""
+        path = HISTORIES / f"{name}{suffix}.json"
+        path.write_text(history.to_json())
+        paths.append(path)
+    return paths
+
+
+async def main() -> None:
+    HISTORIES.mkdir(exist_ok=True)
+    async with database() as url:
+        await migrate(url)
+        pool = await create_pool(url)
+        dev = await WorkflowEnvironment.start_local(
+            data_converter=pydantic_data_converter,
+            dev_server_existing_path=str(TEMPORAL_CLI),
+            search_attributes=ALL_SEARCH_ATTRIBUTES,
+            dev_server_extra_args=[
+                "--dynamic-config-value",
+                "limit.historyCount.suggestContinueAsNew=40",
+            ],
+        )
+        async with dev, running_worker(dev.client, pool) as pairings:
+            pid = await full_lifecycle(dev, pairings)
+            print(*await save_runs(dev.client, "full_lifecycle", pid), sep="\n")
+        for name, scenario in (
+            ("stale_then_back_on_track", stale_then_back_on_track),
+            ("pause_waive_reject_withdraw", pause_waive_reject_withdraw),
+        ):
+            skipping = await WorkflowEnvironment.start_time_skipping(
+                data_converter=pydantic_data_converter, test_server_existing_path=str(TEST_SERVER)
+            )
+            async with skipping:
+                await register_search_attributes(skipping.client)
+                async with running_worker(skipping.client, pool) as pairings:
+                    pid = await scenario(skipping, pairings)
+                    history = await skipping.client.get_workflow_handle(
+                        workflow_id(pid)
+                    ).fetch_history()
+                    path = HISTORIES / f"{name}.json"
+                    path.write_text(history.to_json())
+                    print(path)
+        await pool.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    sys.exit(0)

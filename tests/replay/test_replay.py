@@ -1,0 +1,37 @@
+"""Every saved history replays on today's workflow code without a determinism error.
+
+The histories under tests/histories/ were recorded by `python -m tests.replay.record` from
+real runs. A change to PairingWorkflow that would break a running pairing fails here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.pairing import PairingWorkflow
+
+HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
+
+
+def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal() -> None:
+    names = {path.stem.split("-run")[0] for path in HISTORIES}
+    assert {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_withdraw"} <= names
+    assert sum(path.stem.startswith("full_lifecycle-run") for path in HISTORIES) >= 2
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+async def test_history_replays(path: Path) -> None:
+    raw = path.read_text()
+    workflow_id = json.loads(raw)["events"][0]["workflowExecutionStartedEventAttributes"].get(
+        "workflowId", path.stem
+    )
+    history = WorkflowHistory.from_json(workflow_id, raw)
+    replayer = Replayer(workflows=[PairingWorkflow], data_converter=pydantic_data_converter)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
+    assert result.replay_failure is None
