@@ -8,7 +8,6 @@ timer, reset by every change, for the next reminder, escalation or end of follow
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -62,7 +61,7 @@ class PairingWorkflow:
             self._unrecorded = first_recording(self._state, start.proposed)
             self._events = list(self._unrecorded.events)
         self._changed = False
-        self._append_lock = asyncio.Lock()
+        self._recorded_up_to = self._state.version - (1 if self._unrecorded else 0)
         self._published: search_attributes.Snapshot | None = None
 
     @workflow.run
@@ -161,17 +160,23 @@ class PairingWorkflow:
         await self._persist(recording)
 
     async def _persist(self, recording: Recording) -> None:
-        async with self._append_lock:
-            types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
-            await workflow.execute_activity(
-                RECORD_EVENTS,
-                recording,
-                result_type=RecordResult,
-                start_to_close_timeout=RECORD_TIMEOUT,
-                retry_policy=RECORD_RETRY,
-                summary=f"record #{recording.events[0].sequence}-"
-                f"{recording.last_sequence}: {types}"[:200],
-            )
+        """Append in sequence order: wait until everything before this recording is stored.
+
+        A handler can run before `run` has stored the first event, or while an earlier
+        append is retrying; the event store and the read model must still see order.
+        """
+        first = recording.events[0].sequence
+        await workflow.wait_condition(lambda: self._recorded_up_to == first - 1)
+        types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
+        await workflow.execute_activity(
+            RECORD_EVENTS,
+            recording,
+            result_type=RecordResult,
+            start_to_close_timeout=RECORD_TIMEOUT,
+            retry_policy=RECORD_RETRY,
+            summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
+        )
+        self._recorded_up_to = recording.last_sequence
 
     async def _wait_for_change_or_deadline(self) -> None:
         """The updatable timer: sleep until the next deadline, or wake early on any change."""
