@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.errors import InvalidPairingError, UnknownCityError
-from domain.topics import Topic
+from domain.topics import Topics
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,40}$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
@@ -28,7 +28,7 @@ class City(BaseModel):
     is_eu: bool = Field(description="on the EU side of the programme")
     languages: tuple[LanguageCode, ...] = Field(min_length=1, description="ISO 639-1")
     timezone: str = Field(min_length=3, description="IANA time zone, e.g. Asia/Seoul")
-    interests: frozenset[Topic] = frozenset()
+    interests: Topics = frozenset()
 
     @field_validator("timezone")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.action_plan import ActionPlan
 from domain.cities import City
@@ -25,7 +25,7 @@ class _Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: int = 1
-    occurred_at: datetime
+    occurred_at: AwareDatetime
     command_id: str | None = Field(default=None, description="None when time, not a person, acted")
     actor: str | None = None
 

@@ -152,7 +152,13 @@ def _(event: ev.StakeholderAdded, state: PairingState) -> dict[str, Any]:
 
 @_changes.register
 def _(event: ev.PairingPaused, state: PairingState) -> dict[str, Any]:
-    return {"paused_at": event.occurred_at, "pause_reason": event.reason}
+    # A pause is the secretariat's decision, not silence: whatever staleness there was ends
+    # here, and the clock starts afresh when the pairing resumes.
+    return {
+        "paused_at": event.occurred_at,
+        "pause_reason": event.reason,
+        "staleness": Staleness.ACTIVE,
+    }
 
 
 @_changes.register

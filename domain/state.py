@@ -13,7 +13,7 @@ from domain.meetings import Meeting, MeetingKind
 from domain.policy import Staleness, StalenessPolicy
 from domain.stages import Stage
 from domain.stakeholders import Stakeholder
-from domain.topics import Topic
+from domain.topics import Keys, Topic
 
 
 class PlanStatus(StrEnum):
@@ -52,7 +52,7 @@ class PairingState(BaseModel):
     staleness: Staleness = Staleness.ACTIVE
     paused_at: datetime | None = None
     pause_reason: str | None = None
-    confirmed: frozenset[str] = frozenset()
+    confirmed: Keys = frozenset()
     meetings: dict[str, Meeting] = Field(default_factory=dict)
     study_visits: tuple[str, ...] = ()
     plan: ActionPlan | None = None
@@ -64,7 +64,7 @@ class PairingState(BaseModel):
     waived: dict[Stage, str] = Field(default_factory=dict)
     closed_at: datetime | None = None
     withdrawal_reason: str | None = None
-    command_ids: frozenset[str] = Field(
+    command_ids: Keys = Field(
         default=frozenset(),
         description="idempotency keys already recorded: a repeat records nothing",
     )

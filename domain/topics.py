@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import PlainSerializer
 
 
 class Cluster(StrEnum):
@@ -71,3 +74,10 @@ CLUSTER_OF: dict[Topic, Cluster] = {
     Topic.OPEN_DATA: Cluster.INNOVATIVE_ECOSYSTEMS,
     Topic.SMART_MANUFACTURING: Cluster.INNOVATIVE_ECOSYSTEMS,
 }
+
+
+Topics = Annotated[frozenset[Topic], PlainSerializer(sorted, return_type=list[Topic])]
+"""A set of topics that serialises in one order everywhere, so equal events have equal JSON."""
+
+Keys = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]
+"""A set of strings that serialises sorted, for the same reason."""

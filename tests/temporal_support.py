@@ -40,10 +40,10 @@ async def running_worker(client: Client, pool: asyncpg.Pool) -> AsyncIterator[Pa
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], timeout: float = 10.0
+    probe: Callable[[], Awaitable[T]], check: Callable[[T], bool], within: float = 10.0
 ) -> T:
     """Poll `probe` until `check` holds: for what an activity writes after a timer fired."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         value = await probe()
         if check(value) or time.monotonic() > deadline:

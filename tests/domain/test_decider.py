@@ -227,3 +227,16 @@ def test_the_fold_of_recorded_events_is_the_state() -> None:
         state = record(state, new)[0]
         events += new
     assert fold(events) == state
+
+
+def test_a_pause_ends_the_staleness_so_resuming_starts_a_fresh_chain() -> None:
+    state = advance(new_pairing(), "confirm-partner")
+    state = record(state, decide_deadlines(state, T0 + timedelta(days=31)))[0]
+    assert state.staleness is Staleness.ESCALATED_1
+    paused_at = T0 + timedelta(days=32)
+    state = apply(state, "p", cmd.Pause(reason="Elections"), now=paused_at)
+    assert state.staleness is Staleness.ACTIVE
+    resumed_at = paused_at + timedelta(days=10)
+    state = apply(state, "r", cmd.Resume(), now=resumed_at)
+    events = decide_deadlines(state, resumed_at + timedelta(days=15))
+    assert [type(e).__name__ for e in events] == ["ReminderIssued"]

@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 async def read_until(
-    stream: asyncio.StreamReader, event: str, timeout: float = 30
+    stream: asyncio.StreamReader, event: str, within: float = 30
 ) -> list[dict[str, object]]:
     """JSON log lines up to and including the first whose event is `event`."""
     lines: list[dict[str, object]] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             raw = await stream.readline()
             if not raw:

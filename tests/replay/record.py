@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -39,7 +39,7 @@ from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.temporal import register_search_attributes
 from tests.lifecycle import journey
-from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, running_worker
+from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, eventually, running_worker
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
@@ -112,7 +112,14 @@ async def database() -> AsyncIterator[str]:
 async def save_runs(client: Client, name: str, pairing_id: str) -> list[Path]:
     """Every run of the pairing's workflow, oldest first, one file each."""
     wid = workflow_id(pairing_id)
-    runs = [w async for w in client.list_workflows(f'WorkflowId = "{wid}"')]
+
+    async def listed() -> list[WorkflowExecution]:
+        return [w async for w in client.list_workflows(f'WorkflowId = "{wid}"')]
+
+    # Visibility is eventually consistent: wait until it lists the run that completed.
+    runs = await eventually(
+        listed, lambda found: any(w.status is WorkflowExecutionStatus.COMPLETED for w in found)
+    )
     runs.sort(key=lambda w: w.start_time)
     paths = []
     for number, run in enumerate(runs, start=1):

@@ -1,4 +1,4 @@
-"""Commands through the real workflow: refusals leave no trace, keys record once, signals never fail.
+"""Commands through the real workflow: refusals leave no trace, keys record once, signals never fail
 
 Each refusal is checked three ways: the caller gets the domain's message, the workflow's
 history holds no trace of the refused update, and the event store is unchanged.
@@ -52,6 +52,7 @@ async def assert_refused_without_trace(
     pairings: PairingClient,
     pool: asyncpg.Pool,
     command: cmd.Command,
+    *,
     error: type[Exception],
     message: str,
 ) -> None:
@@ -82,8 +83,8 @@ async def test_an_action_plan_without_civil_society_is_refused(
         pairings,
         pg_pool,
         cmd.SubmitActionPlan(plan=plan),
-        InvalidCommandError,
-        "cannot submit the action plan: it names no civil society stakeholder",
+        error=InvalidCommandError,
+        message="cannot submit the action plan: it names no civil society stakeholder",
     )
 
 
@@ -96,8 +97,8 @@ async def test_pilot_funding_before_approval_is_refused(
         pairings,
         pg_pool,
         cmd.FundPilot(title="Early pilot", amount_eur=10_000),
-        StageError,
-        "cannot record pilot funding: pairing rotterdam-busan-2021 is in stage bilateral; "
+        error=StageError,
+        message="cannot record pilot funding: pairing rotterdam-busan-2021 is in stage bilateral; "
         "pilot funding needs an approved action plan",
     )
 
@@ -115,8 +116,8 @@ async def test_the_same_meeting_twice_is_refused(
         pairings,
         pg_pool,
         again,
-        DuplicateError,
-        "meeting bilateral-1 was already recorded as held",
+        error=DuplicateError,
+        message="meeting bilateral-1 was already recorded as held",
     )
 
 
@@ -138,7 +139,8 @@ async def test_a_meeting_for_a_withdrawn_pairing_is_refused(
     row = await pg_pool.fetchrow(
         "SELECT stage, status FROM pairings WHERE pairing_id = $1", PAIRING
     )
-    assert row is not None and (row["stage"], row["status"]) == ("withdrawn", "withdrawn")
+    assert row is not None
+    assert (row["stage"], row["status"]) == ("withdrawn", "withdrawn")
 
 
 async def test_an_unknown_city_is_refused_and_nothing_is_started(

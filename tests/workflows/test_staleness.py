@@ -71,7 +71,8 @@ async def test_kickoff_idle_for_15_30_60_days_gets_reminder_then_two_escalations
     row = await pg_pool.fetchrow(
         "SELECT stale, escalation_level FROM pairings WHERE pairing_id = $1", PAIRING
     )
-    assert row is not None and (row["stale"], row["escalation_level"]) == (True, 2)
+    assert row is not None
+    assert (row["stale"], row["escalation_level"]) == (True, 2)
 
 
 async def test_recorded_activity_clears_staleness_and_tells_the_secretariat(
@@ -93,7 +94,8 @@ async def test_recorded_activity_clears_staleness_and_tells_the_secretariat(
     )
     assert [(row["level"], row["closed_at"] is not None) for row in escalations] == [(1, True)]
     row = await pg_pool.fetchrow("SELECT stale, stage FROM pairings WHERE pairing_id = $1", PAIRING)
-    assert row is not None and (row["stale"], row["stage"]) == (False, "bilateral")
+    assert row is not None
+    assert (row["stale"], row["stage"]) == (False, "bilateral")
 
 
 async def test_pause_stops_the_clock_and_resume_restarts_it(

@@ -1,0 +1,66 @@
+"""The event-store activity: append a workflow's Recording to PostgreSQL.
+
+Temporal retries it until it succeeds, which is safe because the append is idempotent. The
+one failure a retry cannot fix, a second writer for the same pairing, is raised as a
+non-retryable ApplicationError so the workflow sees it at once instead of retrying forever.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import structlog
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import RECORD_EVENTS, RecordResult
+from adapters.postgres.event_store import EventStreamConflictError, append
+from domain.recording import Recording
+
+log = structlog.get_logger()
+
+EVENT_STREAM_CONFLICT = "EventStreamConflict"
+"""The ApplicationError type a workflow can match on."""
+
+
+class EventStoreActivities:
+    """Activities that need the database pool, which the worker creates once and passes in."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @activity.defn(name=RECORD_EVENTS)
+    async def record_events(self, recording: Recording) -> RecordResult:
+        """Append the events, project them and queue their notifications, once."""
+        bound = log.bind(
+            pairing_id=recording.pairing_id,
+            first_sequence=recording.events[0].sequence if recording.events else None,
+            last_sequence=recording.last_sequence,
+            attempt=activity.info().attempt,
+        )
+        try:
+            outcome = await append(self._pool, recording)
+        except EventStreamConflictError as error:
+            bound.error("event stream conflict", conflict_sequence=error.sequence)
+            raise ApplicationError(
+                str(error), type=EVENT_STREAM_CONFLICT, non_retryable=True
+            ) from error
+        for note in outcome.queued:
+            # Ids and categories only: subjects and bodies may name people.
+            log.info(
+                "notification queued",
+                notification_id=note.notification_id,
+                pairing_id=note.pairing_id,
+                kind=note.kind,
+                audience=note.audience.value,
+            )
+        bound.info(
+            "events recorded",
+            appended=outcome.appended,
+            already_present=outcome.already_present,
+            notifications_queued=outcome.notifications_queued,
+        )
+        return RecordResult(
+            appended=outcome.appended,
+            already_present=outcome.already_present,
+            notifications_queued=outcome.notifications_queued,
+        )
