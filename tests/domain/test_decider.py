@@ -25,7 +25,7 @@ from domain.recording import record
 from domain.stages import Stage
 from domain.stakeholders import Helix
 from domain.state import PairingState
-from tests.lifecycle import action_plan, journey
+from iurc.journey import action_plan, journey
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from domain.meetings import MeetingKind
 from domain.policy import StalenessPolicy
 from domain.recording import record
 from domain.stages import Stage
-from tests.lifecycle import action_plan, journey
+from iurc.journey import action_plan, journey
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EU, PARTNER = "rotterdam", "busan"

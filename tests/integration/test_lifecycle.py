@@ -13,7 +13,7 @@ from domain.ids import workflow_id
 from domain.policy import StalenessPolicy
 from domain.view import PairingView, view_of
 from iurc.client import PairingClient
-from tests.lifecycle import journey
+from iurc.journey import journey
 from tests.temporal_support import eventually
 
 CYCLE = 2023

@@ -38,7 +38,7 @@ from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.temporal import register_search_attributes
-from tests.lifecycle import journey
+from iurc.journey import journey
 from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, eventually, running_worker
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 

@@ -26,7 +26,7 @@ from domain.meetings import MeetingKind
 from domain.stages import Stage
 from domain.stakeholders import Helix
 from iurc.client import PairingClient, PairingExistsError
-from tests.lifecycle import action_plan, journey
+from iurc.journey import action_plan, journey
 from tests.temporal_support import handle, history_event_types
 
 PAIRING = "rotterdam-busan-2021"

@@ -1,7 +1,8 @@
-"""The commands of a whole pairing life, shared by domain, workflow and integration tests.
+"""A whole pairing life as commands: the demo drives pairings with it, and so do the tests.
 
 Times are given relative to `at`, the moment the pairing was proposed, so the same script
-runs under the domain's explicit clock, the time-skipping server and the dev server.
+runs under the domain's explicit clock, the time-skipping server, the dev server and the
+demo. The people in it are fictional (example.org addresses).
 """
 
 from __future__ import annotations

@@ -1,0 +1,168 @@
+"""What a CLI command talks to: Temporal, PostgreSQL, and the running `iurc up` if there is one.
+
+Connections are opened on first use, so `iurc pairings` never waits for Temporal and
+`iurc status` never needs PostgreSQL. A service that does not answer becomes an
+UnreachableError naming the address and how to start it (exit code 3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import asyncpg
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from adapters.postgres.cities import load_catalog
+from adapters.postgres.event_store import create_pool
+from domain.cities import City
+from domain.errors import DomainError
+from iurc.cli.errors import (
+    EXIT_REFUSED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    UnreachableError,
+    UsageError,
+)
+from iurc.client import PairingClient
+from iurc.settings import Settings
+from iurc.stack.runtime import read_runtime
+from iurc.temporal import connect
+
+T = TypeVar("T")
+
+errors = Console(stderr=True, highlight=False)
+
+START_HINT = "Start the whole stack with `iurc up` (or `make run`), or set {variable}."
+
+
+@dataclass
+class Services:
+    """Lazily opened connections for one command."""
+
+    settings: Settings
+    _client: PairingClient | None = None
+    _temporal: Client | None = None
+    _pool: asyncpg.Pool | None = None
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    @property
+    def temporal_address(self) -> str:
+        runtime = read_runtime(self.settings.data_dir)
+        if "temporal_address" not in self.settings.model_fields_set and runtime is not None:
+            return runtime.temporal_address
+        return self.settings.temporal_address
+
+    @property
+    def database_url(self) -> str:
+        if self.settings.database_url is not None:
+            return self.settings.database_url.get_secret_value()
+        runtime = read_runtime(self.settings.data_dir)
+        if runtime is None:
+            raise UnreachableError(
+                "PostgreSQL",
+                f"the embedded server of {self.settings.data_dir}",
+                START_HINT.format(variable="IURC_DATABASE_URL"),
+            )
+        return runtime.database_url
+
+    async def temporal(self) -> Client:
+        if self._temporal is None:
+            address = self.temporal_address
+            settings = self.settings.model_copy(update={"temporal_address": address})
+            try:
+                self._temporal = await connect(settings)
+            except RuntimeError as failure:
+                raise UnreachableError(
+                    "Temporal", address, START_HINT.format(variable="IURC_TEMPORAL_ADDRESS")
+                ) from failure
+        return self._temporal
+
+    async def pairings(self) -> PairingClient:
+        if self._client is None:
+            self._client = PairingClient(
+                await self.temporal(),
+                task_queue=self.settings.task_queue,
+                catalog=await self.catalog(),
+            )
+        return self._client
+
+    async def catalog(self) -> dict[str, City]:
+        """The city profiles in PostgreSQL: the cities pairings can be started with."""
+        return await load_catalog(await self.pool())
+
+    async def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            url = self.database_url
+            try:
+                self._pool = await create_pool(url, min_size=1, max_size=2)
+            except (OSError, asyncpg.PostgresError) as failure:
+                raise UnreachableError(
+                    "PostgreSQL", _redacted(url), START_HINT.format(variable="IURC_DATABASE_URL")
+                ) from failure
+            self._closers.append(self._pool.close)
+        return self._pool
+
+    async def close(self) -> None:
+        for close in reversed(self._closers):
+            await close()
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def run(command: Callable[[Services], Awaitable[T]]) -> T:
+    """Run an async command with its services, mapping failures to exit codes and messages."""
+
+    async def main() -> T:
+        services = Services(settings=Settings())
+        try:
+            return await command(services)
+        finally:
+            await services.close()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as refusal:
+        errors.print(f"[bold red]refused:[/] {refusal.message}")
+        raise typer.Exit(EXIT_REFUSED) from None
+    except UnreachableError as unreachable:
+        errors.print(f"[bold red]unreachable:[/] {unreachable}")
+        raise typer.Exit(EXIT_UNREACHABLE) from None
+    except RPCError as rpc:
+        if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
+            errors.print(f"[bold red]unreachable:[/] Temporal stopped answering: {rpc.message}")
+            raise typer.Exit(EXIT_UNREACHABLE) from None
+        raise
+    except (UsageError, ValidationError) as invalid:
+        errors.print(f"[bold red]invalid input:[/] {_describe(invalid)}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _describe(invalid: Exception) -> str:
+    if isinstance(invalid, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}"
+            for error in invalid.errors(include_url=False)
+        )
+    return str(invalid)
+
+
+def fail_usage(message: str) -> typer.Exit:
+    errors.print(f"[bold red]invalid input:[/] {message}")
+    sys.stderr.flush()
+    return typer.Exit(EXIT_USAGE)

@@ -1,0 +1,98 @@
+"""`iurc up`: PostgreSQL, the Temporal dev server and the worker under one process.
+
+Everything lives in the data directory (the dev server's SQLite file, the embedded
+PostgreSQL's data), so a second `iurc up` finds the pairings of the first. Stopping is the
+reverse of starting, in a `finally`, so Ctrl-C leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from pydantic import SecretStr
+from temporalio.client import Client
+
+from activities.event_store import EventStoreActivities
+from adapters.postgres.cities import import_profiles, list_profiles, load_catalog
+from adapters.postgres.event_store import create_pool
+from adapters.postgres.migrate import migrate
+from iurc.client import PairingClient
+from iurc.demo import SEED_PROFILES, load_demo
+from iurc.settings import Settings
+from iurc.stack.runtime import StackRuntime, remove_runtime, write_runtime
+from iurc.stack.temporal_server import TemporalDevServer
+from iurc.temporal import connect, register_search_attributes
+from worker import build_worker, database
+
+Report = Callable[[str], None]
+
+
+async def run_stack(
+    settings: Settings,
+    *,
+    port: int,
+    ui_port: int,
+    demo: bool,
+    stop: asyncio.Event,
+    report: Report,
+    on_ready: Callable[[StackRuntime, list[str]], None],
+) -> None:
+    """Bring the stack up, call `on_ready`, wait for `stop`, then take it all down."""
+    where = "configured" if settings.database_url else f"embedded, {settings.data_dir}/postgres"
+    report(f"starting PostgreSQL ({where})")
+    async with database(settings) as url:
+        await migrate(url)
+        pool = await create_pool(url)
+        server = TemporalDevServer(settings.data_dir / "temporal", port=port, ui_port=ui_port)
+        try:
+            report(f"starting the Temporal dev server on {server.address} (UI {server.ui_url})")
+            await server.start()
+            here = settings.model_copy(
+                update={"temporal_address": server.address, "database_url": SecretStr(url)}
+            )
+            client = await _connect_when_healthy(here)
+            await register_search_attributes(client)
+            if not await list_profiles(pool):
+                await import_profiles(pool, SEED_PROFILES)
+            runtime = StackRuntime(
+                pid=os.getpid(),
+                temporal_address=server.address,
+                ui_url=server.ui_url,
+                database_url=url,
+            )
+            write_runtime(settings.data_dir, runtime)
+            async with build_worker(client, EventStoreActivities(pool), settings.task_queue):
+                report(f"worker polling task queue {settings.task_queue}")
+                loaded: list[str] = []
+                if demo:
+                    report("loading the demo programme")
+                    pairings = PairingClient(
+                        client, task_queue=settings.task_queue, catalog=await load_catalog(pool)
+                    )
+                    loaded = await load_demo(pairings, datetime.now(UTC))
+                on_ready(runtime, loaded)
+                await stop.wait()
+                report("stopping: worker")
+        finally:
+            remove_runtime(settings.data_dir)
+            report("stopping: Temporal dev server")
+            await server.stop()
+            await pool.close()
+            report("stopping: PostgreSQL")
+    report("stopped")
+
+
+async def _connect_when_healthy(settings: Settings, within: float = 60.0) -> Client:
+    """The dev server opens its port before its frontend is healthy; retry until it is."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        try:
+            return await connect(settings)
+        except RuntimeError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.2)

@@ -1,0 +1,94 @@
+"""`make run` as a newcomer runs it: the demo comes up and answers; Ctrl-C leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+IURC = Path(sys.executable).parent / "iurc"
+DEMO_PAIRINGS = 7
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of live processes that mention `text` (the test's data directory)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def pairings_json(env: dict[str, str]) -> list[dict[str, object]] | None:
+    result = subprocess.run(
+        [str(IURC), "pairings", "--json"], env=env, capture_output=True, text=True, check=False
+    )
+    return json.loads(result.stdout) if result.returncode == 0 else None
+
+
+def test_make_run_serves_the_demo_and_stops_cleanly(tmp_path: Path) -> None:
+    data_dir = tmp_path / "iurc-data"
+    ui_port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("IURC_")},
+        "IURC_DATA_DIR": str(data_dir),
+        "IURC_TEMPORAL_PORT": str(free_port()),
+        "IURC_UI_PORT": str(ui_port),
+    }
+    stack = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        started = time.monotonic()
+        rows = None
+        while time.monotonic() - started < 60:
+            assert stack.poll() is None, stack.stdout.read().decode() if stack.stdout else ""
+            rows = pairings_json(env)
+            if rows is not None and len(rows) == DEMO_PAIRINGS:
+                break
+            time.sleep(1)
+        assert rows is not None
+        assert len(rows) == DEMO_PAIRINGS, rows
+        stages = {row["pairing_id"]: row["stage"] for row in rows}
+        assert stages["rotterdam-busan-2021"] == "pilot"
+        assert stages["sofia-sejong-2021"] == "matching"
+        with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:
+            assert page.status == 200
+
+        os.killpg(stack.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        output = stack.communicate(timeout=60)[0].decode()
+        assert "stopped" in output, output
+    finally:
+        if stack.poll() is None:
+            os.killpg(stack.pid, signal.SIGKILL)
+            stack.wait()
+    deadline = time.monotonic() + 10
+    while processes_mentioning(str(data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_mentioning(str(data_dir)) == []
+    assert not (data_dir / "stack.json").exists()
