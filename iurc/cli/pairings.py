@@ -18,7 +18,7 @@ from iurc.client import UnknownPairingError
 
 PairingArgument = Annotated[
     str,
-    typer.Argument(help="The pairing id: <eu-city>-<partner-city>-<cycle>.", show_default=False),
+    typer.Argument(help="The pairing id, `<eu-city>-<partner-city>-<cycle>`.", show_default=False),
 ]
 
 

@@ -23,7 +23,11 @@ def ago(moment: datetime, now: datetime | None = None) -> str:
     return f"{hours} h ago" if hours else f"{int(delta.total_seconds() // 60)} min ago"
 
 
-def staleness(stale: bool, escalation_level: int, staleness_level: int) -> Text:
+def staleness(
+    stale: bool, escalation_level: int, staleness_level: int, closed: bool = False
+) -> Text:
+    if closed:
+        return Text("—", style="dim")
     if stale:
         return Text(f"stale (escalation {escalation_level})", style="bold red")
     if staleness_level:
@@ -38,7 +42,7 @@ def pairing_view(view: PairingView) -> RenderableType:
         "stage ",
         (view.stage.label, "bold"),
         f" · {view.status.value} · ",
-        staleness(view.stale, view.escalation_level, int(view.staleness)),
+        staleness(view.stale, view.escalation_level, int(view.staleness), view.stage.is_closed),
         f"\nlast activity {view.last_activity_at:%Y-%m-%d %H:%M} UTC "
         f"({ago(view.last_activity_at)})",
     )
@@ -66,7 +70,7 @@ def pairing_rows(rows: Sequence[PairingRow]) -> RenderableType:
             row.pairing_id,
             row.stage.label,
             row.status.value,
-            staleness(row.stale, row.escalation_level, row.staleness),
+            staleness(row.stale, row.escalation_level, row.staleness, row.stage.is_closed),
             ago(row.last_activity_at),
             deadline,
         )
@@ -88,7 +92,7 @@ def history(events: Sequence[RecordedEvent]) -> RenderableType:
             f"{event.occurred_at:%Y-%m-%d %H:%M}",
             event.type,
             event.actor or "",
-            _short(details),
+            Text(_short(details)),
         )
     return table
 

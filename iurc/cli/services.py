@@ -18,6 +18,7 @@ import asyncpg
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -138,18 +139,20 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except DomainError as refusal:
-        errors.print(f"[bold red]refused:[/] {refusal.message}")
+        errors.print(f"[bold red]refused:[/] {escape(refusal.message)}")
         raise typer.Exit(EXIT_REFUSED) from None
     except UnreachableError as unreachable:
-        errors.print(f"[bold red]unreachable:[/] {unreachable}")
+        errors.print(f"[bold red]unreachable:[/] {escape(str(unreachable))}")
         raise typer.Exit(EXIT_UNREACHABLE) from None
     except RPCError as rpc:
         if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-            errors.print(f"[bold red]unreachable:[/] Temporal stopped answering: {rpc.message}")
+            errors.print(
+                f"[bold red]unreachable:[/] Temporal stopped answering: {escape(rpc.message)}"
+            )
             raise typer.Exit(EXIT_UNREACHABLE) from None
         raise
     except (UsageError, ValidationError) as invalid:
-        errors.print(f"[bold red]invalid input:[/] {_describe(invalid)}")
+        errors.print(f"[bold red]invalid input:[/] {escape(_describe(invalid))}")
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -163,6 +166,6 @@ def _describe(invalid: Exception) -> str:
 
 
 def fail_usage(message: str) -> typer.Exit:
-    errors.print(f"[bold red]invalid input:[/] {message}")
+    errors.print(f"[bold red]invalid input:[/] {escape(message)}")
     sys.stderr.flush()
     return typer.Exit(EXIT_USAGE)

@@ -37,8 +37,8 @@ from domain.meetings import MeetingKind
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
-from iurc.temporal import register_search_attributes
 from iurc.journey import journey
+from iurc.temporal import register_search_attributes
 from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, eventually, running_worker
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 

@@ -1,0 +1,74 @@
+"""Reading the files people hand to the CLI (city profiles, action plans) into domain models.
+
+Every way a file can be wrong (missing, unreadable, not YAML or JSON, not the model) becomes
+one UsageError that names the file and the problem, so the secretariat fixes the file
+instead of reading a traceback (exit code 2).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from iurc.cli.errors import UsageError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Parse `path` (JSON if it ends in .json, YAML otherwise) into `model`."""
+    document = _parse(path, _read(path))
+    try:
+        return model.model_validate(document)
+    except ValidationError as invalid:
+        raise UsageError(f"{path}: {describe(invalid)}") from None
+
+
+def describe(invalid: ValidationError) -> str:
+    """Each problem as `where: what`, one a line, with list positions counted from 1."""
+    problems = [
+        f"{_location(error['loc'])}: {error['msg']}" for error in invalid.errors(include_url=False)
+    ]
+    if len(problems) == 1:
+        return problems[0]
+    return "".join(f"\n  - {problem}" for problem in problems)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    parts = [f"#{part + 1}" if isinstance(part, int) else part for part in loc]
+    return " > ".join(parts) or "the file"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as unreadable:
+        raise UsageError(f"{path}: cannot be read ({unreadable})") from None
+
+
+def _parse(path: Path, text: str) -> Any:
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise UsageError(f"{path}: not valid JSON: {error}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise UsageError(f"{path}: not valid YAML: {_yaml_problem(error)}") from None
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """PyYAML's message on one line, with the line and column where it noticed the problem."""
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"{error.problem} at line {mark.line + 1}, column {mark.column + 1}"
+    return " ".join(str(error).split())

@@ -1,0 +1,169 @@
+"""What every recording command shares: who sent it, its idempotency key, and how it is sent.
+
+A command is built inside `services.run`, so a value the domain model refuses (a meeting id
+with spaces) is a usage error (exit 2), and a command the pairing refuses is a refusal
+(exit 1) with the domain's message. Times are checked here because the CLI is where a
+person types them: a datetime without a time zone is refused rather than guessed, since
+the two cities of a pairing are often nine hours apart.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from domain.commands import Command
+from iurc.cli import render
+from iurc.cli.output import emit
+from iurc.cli.services import Services, run
+from iurc.client import PairingClient
+
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+TIMEZONE_HINT = "add a time zone, e.g. 2031-05-04T10:00+09:00 or 2031-05-04T01:00Z"
+
+
+def parse_datetime(text: str) -> datetime:
+    """An ISO 8601 datetime with its time zone; a naive one is refused, not assumed UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not an ISO 8601 datetime; {TIMEZONE_HINT}") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise typer.BadParameter(f"{text!r} has no time zone; {TIMEZONE_HINT}")
+    return moment
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date such as 2031-05-04") from None
+
+
+def parse_identifier(text: str) -> str:
+    """An id or idempotency key as the domain accepts it, checked where it is typed."""
+    if not KEY_PATTERN.fullmatch(text):
+        raise typer.BadParameter(
+            f"{text!r} is not usable here: letters, digits and . _ : - only, at most 100, "
+            "starting with a letter or digit"
+        )
+    return text
+
+
+def default_actor() -> str:
+    """`cli:<OS user>`: who typed the command, as the pairing's history will show it."""
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        user = "unknown"
+    return f"cli:{user}"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in UTC: the day the domain compares reported dates with."""
+    return datetime.now(UTC).date()
+
+
+def day_option(flag: str, help_text: str) -> Any:
+    """A calendar-day option (YYYY-MM-DD); Typer has no date type of its own."""
+    return typer.Option(flag, parser=parse_date, metavar="DATE", help=help_text)
+
+
+def id_option(help_text: str) -> Any:
+    """`--id`: what the people involved call the thing recorded; recording it twice is refused."""
+    return typer.Option("--id", parser=parse_identifier, help=help_text)
+
+
+DateTimeOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--at",
+        parser=parse_datetime,
+        metavar="ISO-DATETIME",
+        help="When it happened, with a time zone (e.g. 2031-05-04T10:00+09:00). Default: now.",
+        show_default=False,
+    ),
+]
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Who records this, as the history shows it. Default: cli: and your login name.",
+        show_default=False,
+    ),
+]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        parser=parse_identifier,
+        help=(
+            "Idempotency key: sending the same key twice records once. Default: a fresh random key."
+        ),
+        show_default=False,
+    ),
+]
+
+
+def send(
+    pairing: str,
+    build: Callable[[], Command],
+    *,
+    actor: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    """Build the command, record it on `pairing`, and print the pairing as it now is.
+
+    The command is built before anything is contacted: a bad value is a usage error even
+    while Temporal is down.
+    """
+
+    async def command(services: Services) -> None:
+        built = build()
+        await _record(
+            await services.pairings(), pairing, built, actor=actor, key=key, as_json=as_json
+        )
+
+    run(command)
+
+
+def send_with(
+    pairing: str,
+    build: Callable[[PairingClient], Awaitable[Command]],
+    *,
+    actor: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    """`send`, for a command built from the pairing's current state (its policy)."""
+
+    async def command(services: Services) -> None:
+        client = await services.pairings()
+        await _record(client, pairing, await build(client), actor=actor, key=key, as_json=as_json)
+
+    run(command)
+
+
+async def _record(
+    client: PairingClient,
+    pairing: str,
+    command: Command,
+    *,
+    actor: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    view = await client.execute(
+        pairing, command, actor=actor or default_actor(), command_id=key or str(uuid.uuid4())
+    )
+    emit(view, as_json, render.pairing_view)
