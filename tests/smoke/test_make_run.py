@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 IURC = Path(sys.executable).parent / "iurc"
@@ -47,18 +48,18 @@ def processes_mentioning(text: str) -> list[str]:
     return found
 
 
-def pairings_json(env: dict[str, str]) -> list[dict[str, object]] | None:
+def pairings_json(env: dict[str, str]) -> list[dict[str, Any]] | None:
     result = subprocess.run(
         [str(IURC), "pairings", "--json"], env=env, capture_output=True, text=True, check=False
     )
     return json.loads(result.stdout) if result.returncode == 0 else None
 
 
-def stages_of(rows: list[dict[str, object]]) -> dict[object, object]:
+def stages_of(rows: list[dict[str, Any]]) -> dict[str, str]:
     return {row["pairing_id"]: row["stage"] for row in rows}
 
 
-def run_until_ctrl_c(env: dict[str, str], ui_port: int) -> tuple[list[dict[str, object]], str]:
+def run_until_ctrl_c(env: dict[str, str], ui_port: int) -> tuple[list[dict[str, Any]], str]:
     """`make run`, wait for the demo pairings, check the UI, then Ctrl-C; rows and output."""
     stack = subprocess.Popen(
         ["make", "--no-print-directory", "run"],
