@@ -116,8 +116,17 @@ def escalation_rows(rows: Sequence[EscalationRow]) -> RenderableType:
     return table
 
 
+def _brief(value: object) -> object:
+    """A city or stakeholder by its slug or name, not its whole profile."""
+    if isinstance(value, dict):
+        return value.get("slug") or value.get("name") or value.get("title") or "…"
+    return value
+
+
 def _short(details: dict[str, object], limit: int = 90) -> str:
     text = ", ".join(
-        f"{key}={value}" for key, value in details.items() if value not in ("", None, [], {})
+        f"{key}={_brief(value)}"
+        for key, value in details.items()
+        if value not in ("", None, [], {}) and key != "policy"
     )
     return text if len(text) <= limit else text[: limit - 1] + "…"
