@@ -1,4 +1,4 @@
-"""`python worker.py` as operators run it: migrates, serves, and stops cleanly on a signal."""
+"""The worker as operators run it (`python worker.py`, `iurc worker`): migrates, serves, stops."""
 
 from __future__ import annotations
 
@@ -42,16 +42,25 @@ async def read_until(
                 return lines
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+WORKER_COMMANDS = {
+    "python worker.py": [sys.executable, str(ROOT / "worker.py")],
+    "iurc worker": [str(Path(sys.executable).parent / "iurc"), "worker"],
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "stop_signal"),
+    [("python worker.py", signal.SIGTERM), ("iurc worker", signal.SIGINT)],
+    ids=["python-worker.py-SIGTERM", "iurc-worker-SIGINT"],
+)
 async def test_worker_migrates_serves_and_stops_gracefully(
-    dev_env: WorkflowEnvironment, admin_url: str, stop_signal: signal.Signals
+    dev_env: WorkflowEnvironment, admin_url: str, command: str, stop_signal: signal.Signals
 ) -> None:
     name = f"iurc_worker_{os.getpid()}_{secrets.token_hex(4)}"
     database_url = await ensure_database(admin_url, name)
     task_queue = f"worker-process-{uuid.uuid4()}"
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "worker.py"),
+        *WORKER_COMMANDS[command],
         cwd=ROOT,
         env={
             **os.environ,
