@@ -8,15 +8,13 @@ interpretation and meeting times around them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.cities import City
+from domain.timezones import office_hours_overlap
 from domain.topics import Cluster, Topic
-
-OFFICE_OPENS, OFFICE_CLOSES = time(9, 0), time(18, 0)
 
 
 class Suggestion(BaseModel):
@@ -41,19 +39,6 @@ class Suggestion(BaseModel):
             + len(self.shared_clusters)
             + (0.5 if self.common_languages else 0)
         )
-
-
-def office_hours_overlap(first: City, second: City, on: date) -> float:
-    """Hours that both offices are open on `on`; zero when their working days do not meet."""
-
-    def window(city: City) -> tuple[datetime, datetime]:
-        zone = ZoneInfo(city.timezone)
-        opens = datetime.combine(on, OFFICE_OPENS, tzinfo=zone)
-        return opens, datetime.combine(on, OFFICE_CLOSES, tzinfo=zone)
-
-    (a_open, a_close), (b_open, b_close) = window(first), window(second)
-    overlap = min(a_close, b_close) - max(a_open, b_open)
-    return max(overlap, timedelta(0)).total_seconds() / 3600
 
 
 def suggest_pairs(cities: Iterable[City], on: date) -> list[Suggestion]:

@@ -1,18 +1,26 @@
-"""Which events someone must hear about, and what the message says.
+"""Which events someone must hear about, who they are, and the facts the message states.
 
 A notification's id comes from the event's sequence number, so writing it twice (a retried
-activity) finds the row already there and nobody is told twice.
+activity) finds the row already there and nobody is told twice. The wording lives in
+`domain.messages`, per language; here are only the facts, the same in every language.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from domain import events as ev
 from domain.ids import notification_id
+from domain.meetings import MeetingKind
+from domain.policy import Staleness
+from domain.progress import checklist
+from domain.stages import Stage
+from domain.stakeholders import Stakeholder
 from domain.state import PairingState
+from domain.timezones import local_times
 
 
 class Audience(StrEnum):
@@ -22,53 +30,162 @@ class Audience(StrEnum):
     SECRETARIAT = "secretariat"
 
 
+class NotificationKind(StrEnum):
+    REMINDER = "reminder"
+    FOLLOW_UP_DUE = "follow_up_due"
+    ESCALATION_1 = "escalation_1"
+    ESCALATION_2 = "escalation_2"
+    BACK_ON_TRACK = "back_on_track"
+    MEETING_SCHEDULED = "meeting_scheduled"
+    INTERPRETATION_NEEDED = "interpretation_needed"
+    PLAN_CHANGES_REQUESTED = "plan_changes_requested"
+    PLAN_APPROVED = "plan_approved"
+    PILOT_FUNDED = "pilot_funded"
+
+
+class MeetingFacts(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    meeting_id: str
+    kind: MeetingKind
+    title: str
+    starts_at: datetime
+    local_times: str
+    """"10:00 CEST in Rotterdam, 17:00 KST in Busan": both cities' clocks, for the message."""
+    eu_timezone: str
+    partner_timezone: str
+
+
+class Facts(BaseModel):
+    """What a message states, whatever its language."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pairing_id: str
+    eu_city: str
+    partner_city: str
+    stage: Stage
+    idle_days: int | None = None
+    expected_next: str = ""
+    due_by: datetime | None = None
+    reason: str = ""
+    amount_eur: int | None = None
+    meeting: MeetingFacts | None = None
+    languages: str = ""
+
+
 class Notification(BaseModel):
+    """One message to one audience, with the focal points it goes to when they are the audience.
+
+    Names and e-mail addresses of focal points are personal data: they travel in Temporal
+    payloads (encrypted by the payload codec) and in the outbox table, never in logs.
+    """
+
     model_config = ConfigDict(frozen=True)
 
     notification_id: str
     pairing_id: str
     sequence: int
-    kind: str
+    kind: NotificationKind
     audience: Audience
+    facts: Facts
+    recipients: tuple[Stakeholder, ...] = ()
     subject: str
     body: str
 
 
 def notifications_for(state: PairingState, sequence: int, event: ev.Event) -> list[Notification]:
     """The messages `event` (at `sequence`, judged against the state before it) calls for."""
-    pid, stage = state.pairing_id, state.stage.label
-    limit = state.policy.idle_limit(state.stage).days if not state.stage.is_closed else 0
+    from domain.messages import render  # noqa: PLC0415 - messages imports this module's models
+
+    facts = _facts(state, event)
+    made = []
+    for kind, audience in _kinds(state, event):
+        subject, body = render(kind, facts, "en")
+        made.append(
+            Notification(
+                notification_id=notification_id(state.pairing_id, sequence, kind.value),
+                pairing_id=state.pairing_id,
+                sequence=sequence,
+                kind=kind,
+                audience=audience,
+                facts=facts,
+                recipients=_focal_points(state) if audience is Audience.FOCAL_POINTS else (),
+                subject=subject,
+                body=body,
+            )
+        )
+    return made
+
+
+def _kinds(  # noqa: PLR0911 - one case per event that calls for a message
+    state: PairingState, event: ev.Event
+) -> list[tuple[NotificationKind, Audience]]:
+    K, A = NotificationKind, Audience  # noqa: N806 - a table reads better with short names
     match event:
-        case ev.ReminderIssued(idle_days=idle):
-            kind, audience = "reminder", Audience.FOCAL_POINTS
-            subject = f"[IURC] {pid}: no activity for {idle} days"
-            body = (
-                f"Pairing {pid} has had no recorded activity for {idle} days in stage {stage}. "
-                f"Record a meeting or other progress within {limit - idle} days to avoid an "
-                "escalation to the secretariat."
-            )
-        case ev.Escalated(level=level, idle_days=idle):
-            kind = f"escalation_{level}"
-            audience = Audience.PROGRAMME_OFFICER if level == 1 else Audience.HEAD_OF_SECRETARIAT
-            subject = f"[IURC] escalation {level}: {pid} stale for {idle} days"
-            body = (
-                f"Pairing {pid} has been quiet for {idle} days in stage {stage} "
-                f"(idle limit {limit} days). Please contact both cities' focal points."
-            )
-        case ev.BackOnTrack(idle_days=idle, previous=previous) if previous.is_stale:
-            kind, audience = "back_on_track", Audience.SECRETARIAT
-            subject = f"[IURC] {pid} is back on track"
-            body = f"Pairing {pid} recorded activity in stage {stage} after {idle} quiet days."
+        case ev.ReminderIssued(stage=Stage.FOLLOW_UP):
+            return [(K.FOLLOW_UP_DUE, A.FOCAL_POINTS)]
+        case ev.ReminderIssued():
+            return [(K.REMINDER, A.FOCAL_POINTS)]
+        case ev.Escalated(level=1):
+            return [(K.ESCALATION_1, A.PROGRAMME_OFFICER)]
+        case ev.Escalated():
+            return [(K.ESCALATION_2, A.HEAD_OF_SECRETARIAT)]
+        case ev.BackOnTrack(previous=previous) if previous.is_stale:
+            return [(K.BACK_ON_TRACK, A.SECRETARIAT)]
+        case ev.MeetingScheduled():
+            common = set(state.eu_city.languages) & set(state.partner_city.languages)
+            needs = [] if common else [(K.INTERPRETATION_NEEDED, A.SECRETARIAT)]
+            return [(K.MEETING_SCHEDULED, A.FOCAL_POINTS), *needs]
+        case ev.ActionPlanChangesRequested():
+            return [(K.PLAN_CHANGES_REQUESTED, A.FOCAL_POINTS)]
+        case ev.ActionPlanApproved():
+            return [(K.PLAN_APPROVED, A.FOCAL_POINTS)]
+        case ev.PilotFunded():
+            return [(K.PILOT_FUNDED, A.FOCAL_POINTS)]
         case _:
             return []
-    return [
-        Notification(
-            notification_id=notification_id(pid, sequence, kind),
-            pairing_id=pid,
-            sequence=sequence,
-            kind=kind,
-            audience=audience,
-            subject=subject,
-            body=body,
-        )
-    ]
+
+
+def _facts(state: PairingState, event: ev.Event) -> Facts:
+    stage = state.stage
+    expected = next((i.label for i in checklist(state) if i.stage is stage), "")
+    idle = (event.occurred_at - state.last_activity_at).days
+    facts = Facts(
+        pairing_id=state.pairing_id,
+        eu_city=state.eu_city.name,
+        partner_city=state.partner_city.name,
+        stage=stage,
+        idle_days=idle,
+        expected_next=expected,
+        languages=", ".join(
+            sorted(set(state.eu_city.languages) | set(state.partner_city.languages))
+        ),
+    )
+    match event:
+        case ev.ReminderIssued() | ev.Escalated() if not stage.is_closed:
+            # What the message warns of: the next step of the chain, if nothing is recorded.
+            after = Staleness(min(int(state.staleness) + 2, int(Staleness.ESCALATED_2)))
+            due_by = state.policy.due_at(stage, after, state.last_activity_at)
+            return facts.model_copy(update={"due_by": due_by})
+        case ev.MeetingScheduled():
+            meeting = MeetingFacts(
+                meeting_id=event.meeting_id,
+                kind=event.meeting_kind,
+                title=event.title or event.meeting_kind.label,
+                starts_at=event.scheduled_for,
+                local_times=local_times(event.scheduled_for, (state.eu_city, state.partner_city)),
+                eu_timezone=state.eu_city.timezone,
+                partner_timezone=state.partner_city.timezone,
+            )
+            return facts.model_copy(update={"meeting": meeting})
+        case ev.ActionPlanChangesRequested(reason=reason):
+            return facts.model_copy(update={"reason": reason})
+        case ev.PilotFunded(amount_eur=amount):
+            return facts.model_copy(update={"amount_eur": amount})
+        case _:
+            return facts
+
+
+def _focal_points(state: PairingState) -> tuple[Stakeholder, ...]:
+    return tuple(person for person in state.stakeholders if person.focal_point)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from domain.catalog import SEED_CATALOG
-from domain.matching import office_hours_overlap, suggest_pairs
+from domain.matching import suggest_pairs
+from domain.timezones import office_hours_overlap
 
 
 def test_seed_pairs_rank_by_shared_topics_and_pair_eu_with_partner_cities() -> None:
