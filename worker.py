@@ -16,33 +16,69 @@ import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import asyncpg
 import structlog
 import typer
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.delivery import DeliveryActivities, SecretariatContacts
 from activities.event_store import EventStoreActivities
+from adapters.notify.channel import LogChannel
+from adapters.notify.router import Notifier
 from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres, ensure_database
+from iurc.codec import UNENCRYPTED_WARNING
 from iurc.logs import configure_logging
+from iurc.notify import NotifySettings, build_contacts, build_notifier
 from iurc.settings import Settings
 from iurc.temporal import connect
+from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 
 log = structlog.get_logger()
 
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "pydantic", "pydantic_core", "email_validator", "idna", "domain"
+    )
+)
+"""The sandbox, with the pure modules workflows use passed through: loaded once per worker
+instead of once per workflow run (pydantic's e-mail check loads its validator lazily)."""
 EMBEDDED_DATABASE = "iurc"
 
 
-def build_worker(client: Client, activities: EventStoreActivities, task_queue: str) -> Worker:
-    """The one place that says which workflows and activities a worker runs (tests use it too)."""
+def build_worker(
+    client: Client,
+    pool: asyncpg.Pool,
+    task_queue: str,
+    *,
+    notifier: Notifier | None = None,
+    contacts: SecretariatContacts | None = None,
+) -> Worker:
+    """The one place that says which workflows and activities a worker runs (tests use it too).
+
+    Without a notifier, messages go to the log channel: nobody is mailed by accident.
+    """
+    store = EventStoreActivities(pool)
+    delivery = DeliveryActivities(
+        pool, notifier or Notifier([LogChannel()], {}), contacts or SecretariatContacts()
+    )
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[PairingWorkflow],
-        activities=[activities.record_events],
+        workflows=[PairingWorkflow, NotificationWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
+        activities=[
+            store.record_events,
+            delivery.plan_delivery,
+            delivery.send_message,
+            delivery.give_up_delivery,
+        ],
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
@@ -59,14 +95,23 @@ async def database(settings: Settings) -> AsyncIterator[str]:
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """Migrate, connect, and poll until `stop` is set."""
+    if settings.codec_keys is None:
+        log.warning(UNENCRYPTED_WARNING)
     async with database(settings) as url:
         applied = await migrate(url)
         log.info("migrations applied", applied=applied)
         pool = await create_pool(url)
         try:
             client = await connect(settings)
-            activities = EventStoreActivities(pool)
-            async with build_worker(client, activities, settings.task_queue):
+            notify = NotifySettings()
+            worker = build_worker(
+                client,
+                pool,
+                settings.task_queue,
+                notifier=build_notifier(notify),
+                contacts=build_contacts(notify),
+            )
+            async with worker:
                 log.info(
                     "worker started",
                     temporal=settings.temporal_address,

@@ -6,7 +6,12 @@ pyproject.toml forbid workflows from reaching asyncpg, even indirectly.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
+
+from domain.messages import OutgoingMessage
 
 RECORD_EVENTS = "record_events"
 """Append a `domain.recording.Recording` to the event store, project it and queue its messages."""
@@ -20,3 +25,54 @@ class RecordResult(BaseModel):
     appended: int
     already_present: int
     notifications_queued: int
+
+
+PLAN_DELIVERY = "plan_delivery"
+"""Resolve a Notification's recipients, render its messages per language, time each batch."""
+SEND_MESSAGE = "send_message"
+"""Send one rendered message through the channel routed for its audience, once."""
+GIVE_UP_DELIVERY = "give_up_delivery"
+"""Record that a message could not be delivered after every retry."""
+
+
+class Batch(BaseModel):
+    """One rendered message and when it may go out (later, if it would land on a holiday)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    audience: str
+    message: OutgoingMessage
+    deliver_at: datetime
+    held_for: str | None = None
+
+
+class DeliveryPlan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    batches: tuple[Batch, ...]
+    note: str | None = None
+
+
+class SendRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    audience: str
+    message: OutgoingMessage
+
+
+class Sent(BaseModel):
+    """How one message ended: sent now, found sent by an earlier attempt, or given up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message_id: str
+    outcome: Literal["sent", "already_sent", "failed"]
+    channel: str | None = None
+
+
+class GiveUp(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    message_id: str
+    notification_id: str
+    error: str

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, EmailStr
+from pydantic import BaseModel, ConfigDict
 
-from domain.notifications import Facts, NotificationKind
+from domain.message_facts import Facts, NotificationKind, Recipient
 
 K = NotificationKind
+
+__all__ = ["TEMPLATES", "Attachment", "OutgoingMessage", "Recipient", "language_for", "render"]
 
 TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
     "en": {
@@ -138,17 +140,6 @@ def render(kind: NotificationKind, facts: Facts, language: str) -> tuple[str, st
 
 def _when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "-"
-
-
-class Recipient(BaseModel):
-    """Who a message goes to; `country` decides which public holidays delay a reminder."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    email: EmailStr
-    language: str = "en"
-    country: str | None = None
 
 
 class Attachment(BaseModel):

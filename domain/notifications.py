@@ -2,76 +2,40 @@
 
 A notification's id comes from the event's sequence number, so writing it twice (a retried
 activity) finds the row already there and nobody is told twice. The wording lives in
-`domain.messages`, per language; here are only the facts, the same in every language.
+`domain.messages`, per language; the facts it states are in `domain.message_facts`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from domain import events as ev
 from domain.ids import notification_id
-from domain.meetings import MeetingKind
+from domain.message_facts import (
+    Audience,
+    Facts,
+    MeetingFacts,
+    NotificationKind,
+    Recipient,
+)
+from domain.messages import render
 from domain.policy import Staleness
 from domain.progress import checklist
 from domain.stages import Stage
-from domain.stakeholders import Stakeholder
 from domain.state import PairingState
 from domain.timezones import local_times
 
-
-class Audience(StrEnum):
-    FOCAL_POINTS = "focal_points"
-    PROGRAMME_OFFICER = "programme_officer"
-    HEAD_OF_SECRETARIAT = "head_of_secretariat"
-    SECRETARIAT = "secretariat"
-
-
-class NotificationKind(StrEnum):
-    REMINDER = "reminder"
-    FOLLOW_UP_DUE = "follow_up_due"
-    ESCALATION_1 = "escalation_1"
-    ESCALATION_2 = "escalation_2"
-    BACK_ON_TRACK = "back_on_track"
-    MEETING_SCHEDULED = "meeting_scheduled"
-    INTERPRETATION_NEEDED = "interpretation_needed"
-    PLAN_CHANGES_REQUESTED = "plan_changes_requested"
-    PLAN_APPROVED = "plan_approved"
-    PILOT_FUNDED = "pilot_funded"
-
-
-class MeetingFacts(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    meeting_id: str
-    kind: MeetingKind
-    title: str
-    starts_at: datetime
-    local_times: str
-    """"10:00 CEST in Rotterdam, 17:00 KST in Busan": both cities' clocks, for the message."""
-    eu_timezone: str
-    partner_timezone: str
-
-
-class Facts(BaseModel):
-    """What a message states, whatever its language."""
-
-    model_config = ConfigDict(frozen=True)
-
-    pairing_id: str
-    eu_city: str
-    partner_city: str
-    stage: Stage
-    idle_days: int | None = None
-    expected_next: str = ""
-    due_by: datetime | None = None
-    reason: str = ""
-    amount_eur: int | None = None
-    meeting: MeetingFacts | None = None
-    languages: str = ""
+__all__ = [
+    "Audience",
+    "Facts",
+    "MeetingFacts",
+    "Notification",
+    "NotificationKind",
+    "Recipient",
+    "notifications_for",
+]
 
 
 class Notification(BaseModel):
@@ -86,18 +50,18 @@ class Notification(BaseModel):
     notification_id: str
     pairing_id: str
     sequence: int
+    created_at: datetime
+    """When the event happened: the moment a reminder would arrive, for the holiday check."""
     kind: NotificationKind
     audience: Audience
     facts: Facts
-    recipients: tuple[Stakeholder, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     subject: str
     body: str
 
 
 def notifications_for(state: PairingState, sequence: int, event: ev.Event) -> list[Notification]:
     """The messages `event` (at `sequence`, judged against the state before it) calls for."""
-    from domain.messages import render  # noqa: PLC0415 - messages imports this module's models
-
     facts = _facts(state, event)
     made = []
     for kind, audience in _kinds(state, event):
@@ -107,6 +71,7 @@ def notifications_for(state: PairingState, sequence: int, event: ev.Event) -> li
                 notification_id=notification_id(state.pairing_id, sequence, kind.value),
                 pairing_id=state.pairing_id,
                 sequence=sequence,
+                created_at=event.occurred_at,
                 kind=kind,
                 audience=audience,
                 facts=facts,
@@ -187,5 +152,16 @@ def _facts(state: PairingState, event: ev.Event) -> Facts:
             return facts
 
 
-def _focal_points(state: PairingState) -> tuple[Stakeholder, ...]:
-    return tuple(person for person in state.stakeholders if person.focal_point)
+def _focal_points(state: PairingState) -> tuple[Recipient, ...]:
+    cities = {city.slug: city for city in (state.eu_city, state.partner_city)}
+    return tuple(
+        Recipient(
+            name=person.name,
+            email=person.email,
+            language=person.language,
+            country=cities[person.city].country,
+            timezone=cities[person.city].timezone,
+        )
+        for person in state.stakeholders
+        if person.focal_point and person.city in cities
+    )

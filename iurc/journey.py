@@ -42,6 +42,8 @@ def journey(eu: str, partner: str, at: datetime) -> list[tuple[str, cmd.Command]
     return [
         ("confirm-eu", cmd.ConfirmParticipation(city=eu)),
         ("confirm-partner", cmd.ConfirmParticipation(city=partner)),
+        ("focal-eu", cmd.AddStakeholder(stakeholder=stakeholder(eu, Helix.GOVERNMENT))),
+        ("focal-partner", cmd.AddStakeholder(stakeholder=stakeholder(partner, Helix.GOVERNMENT))),
         (
             "schedule-kickoff",
             cmd.ScheduleMeeting(

@@ -12,13 +12,15 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from iurc.codec import CodecKeyError, KeyRing
 from workflows.messages import TASK_QUEUE
 
 
 class Settings(BaseSettings):
     """Where Temporal and PostgreSQL are, and how to log."""
 
-    model_config = SettingsConfigDict(env_prefix="IURC_", extra="ignore")
+    # hide_input_in_errors: a validation error must not echo a key or a password into a log.
+    model_config = SettingsConfigDict(env_prefix="IURC_", extra="ignore", hide_input_in_errors=True)
 
     environment: Literal["development", "production"] = "development"
     temporal_address: str = "127.0.0.1:7233"
@@ -33,6 +35,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".iurc")
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    codec_keys: SecretStr | None = None
+    """Payload encryption keys, `id1:base64key,id2:base64key` (32-byte keys; iurc/codec.py)."""
+    codec_active_key: str | None = None
+    """The key id that encrypts new payloads; the first of `codec_keys` when unset."""
+    codec_server_token: SecretStr | None = None
+    """The bearer token `iurc codec-server` requires; none means no check (loopback only)."""
+    codec_server_cors_origin: str = "http://127.0.0.1:8233"
+    """The Temporal Web UI origin(s), comma-separated, that may call `iurc codec-server`."""
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:
@@ -46,4 +56,21 @@ class Settings(BaseSettings):
                 "set both IURC_TEMPORAL_TLS_CLIENT_CERT and IURC_TEMPORAL_TLS_CLIENT_KEY "
                 "(mutual TLS), or neither"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _codec_keys_usable(self) -> Settings:
+        if self.codec_keys is None:
+            if self.environment == "production":
+                raise ValueError(
+                    "IURC_CODEC_KEYS is required in production: stakeholder data must be "
+                    "encrypted in Temporal (`iurc codec-keygen` makes a key)"
+                )
+            if self.codec_active_key:
+                raise ValueError("IURC_CODEC_ACTIVE_KEY is set but IURC_CODEC_KEYS is not")
+            return self
+        try:
+            KeyRing.parse(self.codec_keys.get_secret_value(), self.codec_active_key)
+        except CodecKeyError as unusable:
+            raise ValueError(f"IURC_CODEC_KEYS: {unusable}") from None
         return self

@@ -8,9 +8,9 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
+from iurc.codec import data_converter
 from iurc.settings import Settings
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
@@ -25,11 +25,12 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 
 
 async def connect(settings: Settings) -> Client:
-    """A client with the pydantic data converter, TLS and API key as the settings say."""
+    """A client with the pydantic data converter (encrypting when keys are configured), TLS
+    and API key as the settings say."""
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         tls=tls_config(settings),
         api_key=(
             settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None

@@ -18,24 +18,52 @@ from typing import TypeVar
 import asyncpg
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
+from temporalio.converter import DataConverter
 
-from activities.event_store import EventStoreActivities
+from activities.delivery import SecretariatContacts
 from domain.ids import workflow_id
+from domain.notifications import Recipient
 from iurc.client import PairingClient
+from iurc.codec import KeyRing, encrypted_converter
 from worker import build_worker
 
 BIN = Path(sys.executable).parent
 TEMPORAL_CLI = BIN / "temporal"
 TEST_SERVER = BIN / "temporal-test-server"
 
+TEST_CODEC_KEYS = (
+    "test-2:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=,"
+    "test-1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+)
+"""IURC_CODEC_KEYS of every test environment: the whole suite runs encrypted, with test-2."""
+
 T = TypeVar("T")
+
+TEST_CONTACTS = SecretariatContacts(
+    programme_officer=Recipient(
+        name="Programme Officer", email="officer@citynet.example.org", country="KR"
+    ),
+    head_of_secretariat=Recipient(
+        name="Head of Secretariat", email="head@citynet.example.org", country="KR"
+    ),
+    secretariat=Recipient(name="IURC Secretariat", email="iurc@citynet.example.org", country="KR"),
+)
+"""The secretariat's people in tests: fictional addresses, delivered through the log channel."""
+
+
+def test_data_converter() -> DataConverter:
+    """The converter every test client, worker and replayer uses: the production one, keyed."""
+    return encrypted_converter(KeyRing.parse(TEST_CODEC_KEYS))
+
+
+test_data_converter.__test__ = False  # type: ignore[attr-defined]  # a helper pytest must not collect
 
 
 @asynccontextmanager
 async def running_worker(client: Client, pool: asyncpg.Pool) -> AsyncIterator[PairingClient]:
     """A real worker on a fresh task queue, and a PairingClient that talks to it."""
     task_queue = f"test-{uuid.uuid4()}"
-    async with build_worker(client, EventStoreActivities(pool), task_queue):
+    async with build_worker(client, pool, task_queue, contacts=TEST_CONTACTS):
         yield PairingClient(client, task_queue=task_queue)
 
 

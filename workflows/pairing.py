@@ -8,12 +8,16 @@ timer, reset by every change, for the next reminder, escalation or end of follow
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
+
+from workflows.notification import NotificationWorkflow, notification_workflow_id
 
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
@@ -26,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError
     from domain.events import Event
     from domain.evolve import initial_state
+    from domain.notifications import Notification
     from domain.recording import RecordedEvent, Recording, first_recording, record
     from domain.state import PairingState
     from domain.view import PairingView, checklist_markdown, view_of
@@ -39,6 +44,9 @@ with workflow.unsafe.imports_passed_through():
         Carried,
         PairingWorkflowInput,
     )
+
+DELIVERY_PATCH = "notification-delivery"
+"""Histories recorded before notifications were delivered start no delivery workflows."""
 
 RECORD_TIMEOUT = timedelta(seconds=30)
 RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
@@ -177,6 +185,9 @@ class PairingWorkflow:
             summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
         )
         self._recorded_up_to = recording.last_sequence
+        if recording.notifications and workflow.patched(DELIVERY_PATCH):
+            for notification in recording.notifications:
+                await _start_delivery(notification)
 
     async def _wait_for_change_or_deadline(self) -> None:
         """The updatable timer: sleep until the next deadline, or wake early on any change."""
@@ -207,6 +218,19 @@ class PairingWorkflow:
         if snapshot != self._published:
             workflow.upsert_search_attributes(search_attributes.updates(view))
             self._published = snapshot
+
+
+async def _start_delivery(notification: Notification) -> None:
+    """Hand the notification to its own workflow, which outlives this run and this pairing."""
+    # Already started means delivered or being delivered: its id is the notification's.
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await workflow.start_child_workflow(
+            NotificationWorkflow.run,
+            notification,
+            id=notification_workflow_id(notification.notification_id),
+            parent_close_policy=ParentClosePolicy.ABANDON,
+            static_summary=f"{notification.kind.value} for {notification.pairing_id}",
+        )
 
 
 def _update_id() -> str:

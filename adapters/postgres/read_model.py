@@ -70,7 +70,7 @@ class NotificationRow(_Row):
     audience: Audience
     subject: str
     body: str
-    status: Literal["pending", "sent", "failed"]
+    status: Literal["pending", "retrying", "sent", "failed"]
     attempts: int
     last_error: str | None
     created_at: datetime

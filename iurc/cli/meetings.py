@@ -7,25 +7,35 @@ is refused.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import typer
+from pydantic import BaseModel
+from rich.markup import escape
+from rich.table import Table
 
 from domain import commands as cmd
+from domain.cities import City
 from domain.meetings import MeetingKind
-from iurc.cli.output import JsonOption
+from domain.timezones import local_times, outside_office_hours, shared_office_hours
+from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
 from iurc.cli.recording import (
     TIMEZONE_HINT,
     ActorOption,
     DateTimeOption,
     KeyOption,
+    day_option,
     id_option,
     now,
     parse_datetime,
     send,
+    send_with,
+    today,
 )
+from iurc.cli.services import Services, errors, run
+from iurc.client import PairingClient
 
 MeetingIdOption = Annotated[str, id_option("The meeting's id, e.g. its calendar or Zoom id.")]
 KindOption = Annotated[MeetingKind, typer.Option("--kind", help="What kind of meeting.")]
@@ -41,6 +51,7 @@ def register(app: typer.Typer) -> None:
     )
     meeting.command("schedule")(schedule)
     meeting.command("record")(record)
+    meeting.command("suggest")(suggest)
     app.add_typer(meeting, name="meeting")
 
 
@@ -71,15 +82,90 @@ def schedule(
     Example: `iurc meeting schedule rotterdam-busan-2021 --id kickoff --kind kickoff
     --at 2031-05-04T10:00+02:00 --title "Kick-off"`
     """
-    send(
-        pairing,
-        lambda: cmd.ScheduleMeeting(
+
+    async def build(client: PairingClient) -> cmd.Command:
+        state = await client.state(pairing)
+        warn_outside_office_hours(scheduled_for, state.eu_city, state.partner_city)
+        return cmd.ScheduleMeeting(
             meeting_id=meeting_id, meeting_kind=kind, scheduled_for=scheduled_for, title=title
-        ),
-        actor=actor,
-        key=key,
-        as_json=as_json,
-    )
+        )
+
+    send_with(pairing, build, actor=actor, key=key, as_json=as_json)
+
+
+def suggest(
+    pairing: PairingArgument,
+    on: Annotated[date | None, day_option("--on", "First day to look at. Default: today.")] = None,
+    days: Annotated[int, typer.Option(min=1, max=31, help="How many working days.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Suggest meeting windows inside both cities' office hours (09:00-18:00 local).
+
+    For Rotterdam and Busan in summer that is 09:00-11:00 CEST, which is 16:00-18:00 KST:
+    the EU-Korea kick-off on record was at 10:00 CEST = 17:00 KST.
+
+    Example: `iurc meeting suggest rotterdam-busan-2021 --on 2031-05-04`
+    """
+
+    async def command(services: Services) -> None:
+        state = await (await services.pairings()).state(pairing)
+        first = on or today()
+        windows: list[MeetingWindow] = []
+        day = first
+        while len(windows) < days:
+            if day.weekday() < 5:
+                window = shared_office_hours(state.eu_city, state.partner_city, day)
+                windows.append(
+                    MeetingWindow(
+                        day=day,
+                        starts_at=window[0] if window else None,
+                        ends_at=window[1] if window else None,
+                        local_times=(
+                            local_times(window[0], (state.eu_city, state.partner_city))
+                            + " to "
+                            + local_times(window[1], (state.eu_city, state.partner_city))
+                            if window
+                            else "no office hours in common"
+                        ),
+                    )
+                )
+            day += timedelta(days=1)
+        emit(windows, as_json, _windows_table)
+
+    run(command)
+
+
+class MeetingWindow(BaseModel):
+    day: date
+    starts_at: datetime | None
+    ends_at: datetime | None
+    local_times: str
+
+
+def _windows_table(windows: list[MeetingWindow]) -> Table:
+    table = Table(title="Windows inside both cities' office hours")
+    table.add_column("day")
+    table.add_column("UTC")
+    table.add_column("local times")
+    for window in windows:
+        utc = (
+            f"{window.starts_at.astimezone(UTC):%H:%M}-{window.ends_at.astimezone(UTC):%H:%M}"
+            if window.starts_at and window.ends_at
+            else "—"
+        )
+        table.add_row(f"{window.day:%a %Y-%m-%d}", utc, window.local_times)
+    return table
+
+
+def warn_outside_office_hours(moment: datetime, *cities: City) -> None:
+    """Say so on stderr when the time is outside a city's office hours; scheduling goes on."""
+    closed = outside_office_hours(moment, cities)
+    if closed:
+        names = ", ".join(city.name for city in closed)
+        errors.print(
+            f"[yellow]warning:[/] {escape(local_times(moment, cities))} is outside office hours "
+            f"in {escape(names)}; `iurc meeting suggest` lists times that suit both cities."
+        )
 
 
 def record(

@@ -34,6 +34,7 @@ from iurc.cli.errors import (
     UsageError,
 )
 from iurc.client import PairingClient
+from iurc.codec import unreadable
 from iurc.settings import Settings
 from iurc.stack.runtime import read_runtime
 from iurc.temporal import connect
@@ -153,6 +154,12 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
         raise
     except (UsageError, ValidationError) as invalid:
         errors.print(f"[bold red]invalid input:[/] {escape(_describe(invalid))}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except (KeyError, ValueError) as failure:
+        message = unreadable(failure)
+        if message is None:
+            raise
+        errors.print(f"[bold red]cannot decrypt:[/] {escape(message)}")
         raise typer.Exit(EXIT_USAGE) from None
 
 

@@ -12,15 +12,17 @@ import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import structlog
 from pydantic import SecretStr
 from temporalio.client import Client
 
-from activities.event_store import EventStoreActivities
 from adapters.postgres.cities import import_profiles, list_profiles, load_catalog
 from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
 from iurc.client import PairingClient
+from iurc.codec import UNENCRYPTED_WARNING
 from iurc.demo import SEED_PROFILES, load_demo
+from iurc.notify import NotifySettings, build_contacts, build_notifier
 from iurc.settings import Settings
 from iurc.stack.runtime import StackRuntime, remove_runtime, write_runtime
 from iurc.stack.temporal_server import TemporalDevServer
@@ -41,6 +43,8 @@ async def run_stack(
     on_ready: Callable[[StackRuntime, list[str]], None],
 ) -> None:
     """Bring the stack up, call `on_ready`, wait for `stop`, then take it all down."""
+    if settings.codec_keys is None:
+        structlog.get_logger().warning(UNENCRYPTED_WARNING)
     where = "configured" if settings.database_url else f"embedded, {settings.data_dir}/postgres"
     report(f"starting PostgreSQL ({where})")
     async with database(settings) as url:
@@ -64,7 +68,15 @@ async def run_stack(
                 database_url=url,
             )
             write_runtime(settings.data_dir, runtime)
-            async with build_worker(client, EventStoreActivities(pool), settings.task_queue):
+            notify = NotifySettings()
+            worker = build_worker(
+                client,
+                pool,
+                settings.task_queue,
+                notifier=build_notifier(notify),
+                contacts=build_contacts(notify),
+            )
+            async with worker:
                 report(f"worker polling task queue {settings.task_queue}")
                 loaded: list[str] = []
                 if demo:

@@ -19,16 +19,14 @@ import asyncpg
 import pytest
 import pytest_asyncio
 import structlog
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
-from activities.event_store import EventStoreActivities
 from adapters.postgres.cities import import_profiles
 from domain.profiles import ProfileFile
 from iurc.cli.app import app
 from iurc.cli.files import load_model
-from tests.temporal_support import TEMPORAL_CLI
+from tests.temporal_support import TEMPORAL_CLI, TEST_CODEC_KEYS, test_data_converter
 from worker import build_worker
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
@@ -64,7 +62,7 @@ class Cli:
 async def cli_temporal() -> AsyncIterator[WorkflowEnvironment]:
     """A dev server for the CLI tests, with the pairing search attributes registered."""
     async with await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=test_data_converter(),
         dev_server_existing_path=str(TEMPORAL_CLI),
         search_attributes=ALL_SEARCH_ATTRIBUTES,
     ) as environment:
@@ -83,7 +81,7 @@ async def task_queue(
     """
     queue = f"cli-{uuid.uuid4()}"
     with structlog.testing.capture_logs():
-        async with build_worker(cli_temporal.client, EventStoreActivities(pg_pool), queue):
+        async with build_worker(cli_temporal.client, pg_pool, queue):
             yield queue
 
 
@@ -95,6 +93,7 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
             "IURC_DATABASE_URL": database_url,
             "IURC_TEMPORAL_ADDRESS": CLOSED_PORT,
             "IURC_DATA_DIR": str(tmp_path / "iurc"),
+            "IURC_CODEC_KEYS": TEST_CODEC_KEYS,
             "COLUMNS": "250",
         }
     )

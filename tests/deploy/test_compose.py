@@ -79,6 +79,8 @@ NOT_SET_BY_COMPOSE = {
     "temporal_tls_client_key": "mutual TLS to a Temporal cluster of your own (deploy/README.md)",
     "temporal_api_key": "Temporal Cloud only (deploy/README.md)",
     "data_dir": "the embedded PostgreSQL's directory; production always sets IURC_DATABASE_URL",
+    "codec_server_token": "read by `iurc codec-server`, not by the worker (README.md)",
+    "codec_server_cors_origin": "read by `iurc codec-server`, not by the worker (README.md)",
 }
 """Settings the bundled stack leaves unset on purpose; every other one is in the worker's block."""
 

@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from iurc.client import PairingClient
-from tests.temporal_support import TEMPORAL_CLI, running_worker
+from tests.temporal_support import TEMPORAL_CLI, running_worker, test_data_converter
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 SUGGEST_CONTINUE_AS_NEW_AFTER = 40
@@ -25,7 +24,7 @@ SUGGEST_CONTINUE_AS_NEW_AFTER = 40
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     async with await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=test_data_converter(),
         dev_server_existing_path=str(TEMPORAL_CLI),
         search_attributes=ALL_SEARCH_ATTRIBUTES,
         dev_server_extra_args=[

@@ -25,6 +25,8 @@ EXPECTED = [
     ("ParticipationConfirmed", "confirm-eu"),
     ("ParticipationConfirmed", "confirm-partner"),
     ("StageAdvanced", "confirm-partner"),
+    ("StakeholderAdded", "focal-eu"),
+    ("StakeholderAdded", "focal-partner"),
     ("MeetingScheduled", "schedule-kickoff"),
     ("MeetingHeld", "held-kickoff"),
     ("StageAdvanced", "held-kickoff"),
@@ -74,7 +76,7 @@ async def test_rotterdam_busan_from_matching_to_completed(
 
     workflow = dev_env.client.get_workflow_handle(workflow_id(PAIRING), result_type=PairingView)
     final = await workflow.result()
-    assert (final.stage.value, final.status.value, final.version) == ("completed", "completed", 26)
+    assert (final.stage.value, final.status.value, final.version) == ("completed", "completed", 28)
 
     rows = await pg_pool.fetch(
         "SELECT sequence, type, command_id, payload FROM events WHERE pairing_id = $1 "
@@ -103,7 +105,7 @@ async def test_rotterdam_busan_from_matching_to_completed(
         "next_deadline_at": None,
         "next_deadline_kind": None,
         "plan_status": "approved",
-        "version": 26,
+        "version": 28,
         "view": None,
         "updated_at": None,
     }
@@ -112,10 +114,22 @@ async def test_rotterdam_busan_from_matching_to_completed(
         await pg_pool.fetchval("SELECT count(*) FROM escalations WHERE pairing_id = $1", PAIRING)
         == 0
     )
-    assert (
-        await pg_pool.fetchval("SELECT count(*) FROM notifications WHERE pairing_id = $1", PAIRING)
-        == 0
-    )
+
+    async def outbox() -> list[tuple[str, str, str]]:
+        rows = await pg_pool.fetch(
+            "SELECT kind, audience, status FROM notifications WHERE pairing_id = $1 "
+            "ORDER BY sequence",
+            PAIRING,
+        )
+        return [(row["kind"], row["audience"], row["status"]) for row in rows]
+
+    delivered = await eventually(outbox, lambda rows: all(r[2] == "sent" for r in rows))
+    assert delivered == [
+        ("meeting_scheduled", "focal_points", "sent"),
+        ("plan_changes_requested", "focal_points", "sent"),
+        ("plan_approved", "focal_points", "sent"),
+        ("pilot_funded", "focal_points", "sent"),
+    ]
 
     runs = [w async for w in dev_env.client.list_workflows(f'WorkflowId = "pairing-{PAIRING}"')]
     assert len(runs) >= 2, "the lifecycle should have crossed continue-as-new"

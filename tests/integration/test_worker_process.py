@@ -19,6 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 from adapters.postgres.server import drop_database, ensure_database
 from domain import commands as cmd
 from iurc.client import PairingClient
+from tests.temporal_support import TEST_CODEC_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -68,6 +69,7 @@ async def test_worker_migrates_serves_and_stops_gracefully(
             "IURC_DATABASE_URL": database_url,
             "IURC_TASK_QUEUE": task_queue,
             "IURC_LOG_FORMAT": "json",
+            "IURC_CODEC_KEYS": TEST_CODEC_KEYS,
         },
         stderr=asyncio.subprocess.PIPE,
     )

@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.event_store import create_pool
@@ -39,7 +38,13 @@ from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.temporal import register_search_attributes
-from tests.temporal_support import TEMPORAL_CLI, TEST_SERVER, eventually, running_worker
+from tests.temporal_support import (
+    TEMPORAL_CLI,
+    TEST_SERVER,
+    eventually,
+    running_worker,
+    test_data_converter,
+)
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
@@ -137,7 +142,7 @@ async def main() -> None:
         await migrate(url)
         pool = await create_pool(url)
         dev = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter,
+            data_converter=test_data_converter(),
             dev_server_existing_path=str(TEMPORAL_CLI),
             search_attributes=ALL_SEARCH_ATTRIBUTES,
             dev_server_extra_args=[
@@ -153,7 +158,7 @@ async def main() -> None:
             ("pause_waive_reject_withdraw", pause_waive_reject_withdraw),
         ):
             skipping = await WorkflowEnvironment.start_time_skipping(
-                data_converter=pydantic_data_converter, test_server_existing_path=str(TEST_SERVER)
+                data_converter=test_data_converter(), test_server_existing_path=str(TEST_SERVER)
             )
             async with skipping:
                 await register_search_attributes(skipping.client)

@@ -1,7 +1,9 @@
 """Every saved history replays on today's workflow code without a determinism error.
 
 The histories under tests/histories/ were recorded by `python -m tests.replay.record` from
-real runs. A change to PairingWorkflow that would break a running pairing fails here.
+real runs. A change to PairingWorkflow that would break a running pairing fails here. They
+replay with the suite's encrypting converter: the older ones, recorded before encryption, have
+plain payloads, which it passes through.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.temporal_support import test_data_converter
+from worker import WORKFLOW_RUNNER
+from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 
 HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
@@ -32,6 +36,10 @@ async def test_history_replays(path: Path) -> None:
         "workflowId", path.stem
     )
     history = WorkflowHistory.from_json(workflow_id, raw)
-    replayer = Replayer(workflows=[PairingWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[PairingWorkflow, NotificationWorkflow],
+        data_converter=test_data_converter(),
+        workflow_runner=WORKFLOW_RUNNER,
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)
     assert result.replay_failure is None

@@ -10,18 +10,17 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from iurc.client import PairingClient
 from iurc.temporal import register_search_attributes
-from tests.temporal_support import TEST_SERVER, running_worker
+from tests.temporal_support import TEST_SERVER, running_worker, test_data_converter
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     async with await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter, test_server_existing_path=str(TEST_SERVER)
+        data_converter=test_data_converter(), test_server_existing_path=str(TEST_SERVER)
     ) as environment:
         await register_search_attributes(environment.client)
         yield environment
@@ -30,6 +29,6 @@ async def env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def pairings(env: WorkflowEnvironment, pg_pool: asyncpg.Pool) -> AsyncIterator[PairingClient]:
     """A worker on this test's server; the read model starts empty, so rows can be counted."""
-    await pg_pool.execute("TRUNCATE events, pairings, escalations, notifications")
+    await pg_pool.execute("TRUNCATE events, pairings, escalations, notifications, deliveries")
     async with running_worker(env.client, pg_pool) as client:
         yield client

@@ -1,0 +1,186 @@
+"""Delivery activities: plan a notification's messages, send each once, record what happened.
+
+Recipients of the secretariat's audiences come from settings (the escalation chain: level 1
+to the programme officer, level 2 to the head of the secretariat); focal points come with the
+notification. Nothing here logs a name or an address.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+import asyncpg
+import structlog
+from pydantic import BaseModel, ConfigDict
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.contracts import (
+    GIVE_UP_DELIVERY,
+    PLAN_DELIVERY,
+    SEND_MESSAGE,
+    Batch,
+    DeliveryPlan,
+    GiveUp,
+    SendRequest,
+    Sent,
+)
+from adapters.calendar import next_working_moment
+from adapters.notify.channel import DeliveryError
+from adapters.notify.invitation import invitation_uid, meeting_invitation
+from adapters.notify.router import Notifier
+from adapters.postgres import outbox
+from domain.messages import Attachment, OutgoingMessage, language_for, render
+from domain.notifications import Audience, Notification, NotificationKind, Recipient
+
+log = structlog.get_logger()
+
+HOLIDAY_AWARE = frozenset({NotificationKind.REMINDER, NotificationKind.FOLLOW_UP_DUE})
+
+
+class SecretariatContacts(BaseModel):
+    """Who stands for each of the secretariat's audiences (from settings)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    programme_officer: Recipient | None = None
+    head_of_secretariat: Recipient | None = None
+    secretariat: Recipient | None = None
+    organizer_email: str = "iurc@citynet.example.org"
+
+    def for_audience(self, audience: Audience) -> tuple[Recipient, ...]:
+        chosen = {
+            Audience.PROGRAMME_OFFICER: self.programme_officer or self.secretariat,
+            Audience.HEAD_OF_SECRETARIAT: self.head_of_secretariat or self.secretariat,
+            Audience.SECRETARIAT: self.secretariat or self.programme_officer,
+        }.get(audience)
+        return (chosen,) if chosen else ()
+
+
+class DeliveryActivities:
+    def __init__(
+        self, pool: asyncpg.Pool, notifier: Notifier, contacts: SecretariatContacts
+    ) -> None:
+        self._pool = pool
+        self._notifier = notifier
+        self._contacts = contacts
+
+    @activity.defn(name=PLAN_DELIVERY)
+    async def plan_delivery(self, notification: Notification) -> DeliveryPlan:
+        audience, recipients, note = self._recipients(notification)
+        if not recipients:
+            reason = f"no recipient is configured for {notification.audience.value}"
+            await outbox.mark_undeliverable(self._pool, notification.notification_id, reason)
+            log.warning(
+                "notification undeliverable",
+                notification_id=notification.notification_id,
+                reason=reason,
+            )
+            return DeliveryPlan(batches=(), note=reason)
+        now = datetime.now(UTC)
+        due = notification.created_at
+        groups: dict[tuple[str, str | None, str], list[Recipient]] = defaultdict(list)
+        for person in recipients:
+            language = language_for(person.language, notification.kind)
+            where = (
+                (person.country, person.timezone)
+                if notification.kind in HOLIDAY_AWARE
+                else (None, "UTC")
+            )
+            groups[(language, *where)].append(person)
+        batches = []
+        for (language, country, timezone), people in sorted(groups.items(), key=str):
+            deliver_at, holiday = next_working_moment(due, country, timezone)
+            message = self._message(notification, language, country, tuple(people), now)
+            held = f"{holiday} in {country}" if holiday else None
+            batches.append(
+                Batch(
+                    audience=audience.value, message=message, deliver_at=deliver_at, held_for=held
+                )
+            )
+        return DeliveryPlan(batches=tuple(batches), note=note)
+
+    @activity.defn(name=SEND_MESSAGE)
+    async def send_message(self, request: SendRequest) -> Sent:
+        message = request.message
+        bound = log.bind(
+            message_id=message.message_id, kind=message.kind.value, attempt=activity.info().attempt
+        )
+        attempts = await outbox.begin_attempt(
+            self._pool, message.message_id, message.notification_id
+        )
+        if attempts is None:
+            bound.info("message already sent")
+            return Sent(message_id=message.message_id, outcome="already_sent")
+        try:
+            channel = await self._notifier.deliver(request.audience, message)
+        except DeliveryError as failure:
+            await outbox.mark_failed(
+                self._pool,
+                message.message_id,
+                message.notification_id,
+                str(failure),
+                final=not failure.retryable,
+            )
+            bound.warning("delivery failed", error=str(failure), retryable=failure.retryable)
+            raise ApplicationError(
+                str(failure), type="DeliveryFailed", non_retryable=not failure.retryable
+            ) from failure
+        await outbox.mark_sent(self._pool, message.message_id, message.notification_id, channel)
+        bound.info("message sent", channel=channel)
+        return Sent(message_id=message.message_id, outcome="sent", channel=channel)
+
+    @activity.defn(name=GIVE_UP_DELIVERY)
+    async def give_up_delivery(self, given_up: GiveUp) -> None:
+        await outbox.mark_failed(
+            self._pool, given_up.message_id, given_up.notification_id, given_up.error, final=True
+        )
+        log.error("delivery given up", message_id=given_up.message_id, error=given_up.error)
+
+    def _recipients(
+        self, notification: Notification
+    ) -> tuple[Audience, tuple[Recipient, ...], str | None]:
+        if notification.audience is not Audience.FOCAL_POINTS:
+            return notification.audience, self._contacts.for_audience(notification.audience), None
+        if notification.recipients:
+            return notification.audience, notification.recipients, None
+        # Nobody to remind: the secretariat hears it instead, so the silence is not silent.
+        fallback = self._contacts.for_audience(Audience.SECRETARIAT)
+        return Audience.SECRETARIAT, fallback, "the pairing has no focal point on record"
+
+    def _message(
+        self,
+        notification: Notification,
+        language: str,
+        country: str | None,
+        people: tuple[Recipient, ...],
+        now: datetime,
+    ) -> OutgoingMessage:
+        subject, body = render(notification.kind, notification.facts, language)
+        attachments: tuple[Attachment, ...] = ()
+        meeting = notification.facts.meeting
+        if meeting is not None and notification.kind is NotificationKind.MEETING_SCHEDULED:
+            uid = invitation_uid(notification.pairing_id, meeting.meeting_id)
+            attachments = (
+                meeting_invitation(
+                    meeting,
+                    uid=uid,
+                    organizer_email=self._contacts.organizer_email,
+                    attendees=people,
+                    summary=subject,
+                    description=body,
+                    dtstamp=now,
+                ),
+            )
+        return OutgoingMessage(
+            message_id=f"{notification.notification_id}:{language}:{country or 'all'}",
+            notification_id=notification.notification_id,
+            pairing_id=notification.pairing_id,
+            kind=notification.kind,
+            language=language,
+            recipients=people,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+        )
