@@ -2,9 +2,10 @@
 
 Each scenario runs the current PairingWorkflow on a real server (the dev server, or the
 time-skipping server where days must pass) with real activities and PostgreSQL, then saves
-every run's history as tests/histories/<scenario>[-run<N>].json. Run it after a deliberate
-change to workflow code, commit the new files beside the old ones, and never delete a history
-of a released version: the old files are what prove a change is replay-compatible.
+every run's history as tests/histories/<scenario>[-run<N>].json, and the delivery of a
+notification as <scenario>-delivery.json. Run it after a deliberate change to workflow code:
+first move the current files into tests/histories/v<N>/ (never delete a history of a released
+version: the old files are what prove a change is replay-compatible), then record.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
@@ -45,6 +47,7 @@ from tests.temporal_support import (
     running_worker,
     test_data_converter,
 )
+from workflows.notification import notification_workflow_id
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
@@ -170,7 +173,23 @@ async def main() -> None:
                     path = HISTORIES / f"{name}.json"
                     path.write_text(history.to_json())
                     print(path)
+                    print(await save_first_delivery(skipping.client, pool, pid, name))
         await pool.close()
+
+
+async def save_first_delivery(
+    client: Client, pool: asyncpg.Pool, pairing_id: str, name: str
+) -> Path:
+    """The NotificationWorkflow of the pairing's first notification, once it has finished."""
+    notification = await pool.fetchval(
+        "SELECT notification_id FROM notifications WHERE pairing_id = $1 ORDER BY sequence",
+        pairing_id,
+    )
+    handle = client.get_workflow_handle(notification_workflow_id(notification))
+    await handle.result()
+    path = HISTORIES / f"{name}-delivery.json"
+    path.write_text((await handle.fetch_history()).to_json())
+    return path
 
 
 if __name__ == "__main__":

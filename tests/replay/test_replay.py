@@ -20,16 +20,28 @@ from worker import WORKFLOW_RUNNER
 from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 
-HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
+ROOT = Path(__file__).resolve().parent.parent / "histories"
+HISTORIES = sorted(ROOT.rglob("*.json"))
+"""The current version's histories at the top, each released version's in v<N>/."""
+SCENARIOS = {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_withdraw"}
 
 
-def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal() -> None:
-    names = {path.stem.split("-run")[0] for path in HISTORIES}
-    assert {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_withdraw"} <= names
-    assert sum(path.stem.startswith("full_lifecycle-run") for path in HISTORIES) >= 2
+@pytest.mark.parametrize("folder", [ROOT, ROOT / "v1"], ids=["current", "v1"])
+def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
+    folder: Path,
+) -> None:
+    names = {path.stem.split("-run")[0] for path in folder.glob("*.json")}
+    assert names >= SCENARIOS
+    assert sum(path.stem.startswith("full_lifecycle-run") for path in folder.glob("*.json")) >= 2
 
 
-@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+def test_current_histories_include_a_notification_delivery() -> None:
+    assert any(path.stem.endswith("-delivery") for path in ROOT.glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "path", HISTORIES, ids=[str(path.relative_to(ROOT).with_suffix("")) for path in HISTORIES]
+)
 async def test_history_replays(path: Path) -> None:
     raw = path.read_text()
     workflow_id = json.loads(raw)["events"][0]["workflowExecutionStartedEventAttributes"].get(
