@@ -25,7 +25,10 @@ from domain.notifications import Recipient
 class NotifySettings(BaseSettings):
     """IURC_* settings of notification delivery."""
 
-    model_config = SettingsConfigDict(env_prefix="IURC_", extra="ignore", hide_input_in_errors=True)
+    # env_ignore_empty: the compose file passes `IURC_SMTP_HOST=` when no relay is configured.
+    model_config = SettingsConfigDict(
+        env_prefix="IURC_", extra="ignore", hide_input_in_errors=True, env_ignore_empty=True
+    )
 
     notify_routes: dict[str, str] = {}
     smtp_host: str | None = None

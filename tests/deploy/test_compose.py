@@ -36,6 +36,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres
+from iurc.notify import NotifySettings
 from iurc.settings import Settings
 from tests.temporal_support import BIN, TEMPORAL_CLI
 from worker import GRACEFUL_SHUTDOWN
@@ -81,6 +82,9 @@ NOT_SET_BY_COMPOSE = {
     "data_dir": "the embedded PostgreSQL's directory; production always sets IURC_DATABASE_URL",
     "codec_server_token": "read by `iurc codec-server`, not by the worker (README.md)",
     "codec_server_cors_origin": "read by `iurc codec-server`, not by the worker (README.md)",
+    "smtp_username": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
+    "smtp_password": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
+    "webhook_secret": "set with IURC_WEBHOOK_URL when a webhook route is used",
 }
 """Settings the bundled stack leaves unset on purpose; every other one is in the worker's block."""
 
@@ -333,7 +337,7 @@ def setting_variable(field: str) -> str:
 
 def test_worker_environment_sets_every_setting() -> None:
     worker_env = environment(services()["worker"])
-    fields = set(Settings.model_fields)
+    fields = set(Settings.model_fields) | set(NotifySettings.model_fields)
     assert set(NOT_SET_BY_COMPOSE) <= fields, "an exemption names a setting that no longer exists"
     for field in fields - set(NOT_SET_BY_COMPOSE):
         assert setting_variable(field) in worker_env, f"the worker's block lacks {field}"
@@ -413,6 +417,8 @@ def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.Monke
     for name, value in environment(services()["worker"]).items():
         monkeypatch.setenv(name, value)
     settings = Settings()
+    notify = NotifySettings()
+    assert notify.notify_routes == {}, "the bundled stack logs messages until routes are set"
     assert settings.environment == "production"
     assert settings.database_url is not None
     assert settings.temporal_address == "temporal:7233"

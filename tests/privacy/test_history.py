@@ -26,7 +26,7 @@ def test_the_check_finds_people_in_a_history_recorded_before_encryption(
 ) -> None:
     """The control: the same search over an unencrypted history finds them, so it can fail."""
     leaked: set[str] = set()
-    for path in HISTORIES.glob("full_lifecycle-run*.json"):
+    for path in (HISTORIES / "v1").glob("full_lifecycle-run*.json"):  # recorded unencrypted
         raw = path.read_text()
         workflow_id = json.loads(raw)["events"][0]["workflowExecutionStartedEventAttributes"]
         history = WorkflowHistory.from_json(workflow_id.get("workflowId", path.stem), raw)
