@@ -7,6 +7,8 @@ notification. Nothing here logs a name or an address.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -37,6 +39,17 @@ from domain.notifications import Audience, Notification, NotificationKind, Recip
 log = structlog.get_logger()
 
 HOLIDAY_AWARE = frozenset({NotificationKind.REMINDER, NotificationKind.FOLLOW_UP_DUE})
+
+RECORD_PATIENCE = 60.0
+"""Seconds to keep trying to record a sent message; the send activity's timeout is 2 min."""
+DATABASE_AWAY = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InterfaceError,
+)
+"""Failures of reaching PostgreSQL (not of the SQL itself), which time may cure."""
 
 
 class SecretariatContacts(BaseModel):
@@ -127,7 +140,7 @@ class DeliveryActivities:
             raise ApplicationError(
                 str(failure), type="DeliveryFailed", non_retryable=not failure.retryable
             ) from failure
-        await outbox.mark_sent(self._pool, message.message_id, message.notification_id, channel)
+        await self._record_sent(message, channel)
         bound.info("message sent", channel=channel)
         return Sent(message_id=message.message_id, outcome="sent", channel=channel)
 
@@ -137,6 +150,23 @@ class DeliveryActivities:
             self._pool, given_up.message_id, given_up.notification_id, given_up.error, final=True
         )
         log.error("delivery given up", message_id=given_up.message_id, error=given_up.error)
+
+    async def _record_sent(self, message: OutgoingMessage, channel: str) -> None:
+        """The message is out: a database that is briefly away must not fail this attempt, or
+        the retry would send it a second time. Only a crash of the worker itself is left."""
+        deadline = time.monotonic() + RECORD_PATIENCE
+        pause = 0.5
+        while True:
+            try:
+                await outbox.mark_sent(
+                    self._pool, message.message_id, message.notification_id, channel
+                )
+                return
+            except DATABASE_AWAY:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
 
     def _recipients(
         self, notification: Notification

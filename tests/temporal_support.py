@@ -86,3 +86,8 @@ def handle(client: Client, pairing_id: str) -> WorkflowHandle[object, object]:
 async def history_event_types(client: Client, pairing_id: str) -> list[str]:
     history = await handle(client, pairing_id).fetch_history()
     return [EventType.Name(event.event_type) for event in history.events]
+
+
+async def connect_test_client(address: str) -> Client:
+    """A client of a server the test started itself, with the suite's encrypting converter."""
+    return await Client.connect(address, data_converter=test_data_converter())

