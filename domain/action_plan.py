@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,15 +20,19 @@ class Milestone(BaseModel):
 
 
 class ActionPlan(BaseModel):
-    """What the two cities commit to; a pilot is funded only on an approved plan."""
+    """What the two cities commit to; a pilot is funded only on an approved plan.
+
+    Every part is bounded, so that a plan stays far below Temporal's 2 MB payload limit
+    even when it is carried in a pairing's state and events across continue-as-new.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str = Field(min_length=1, max_length=300)
-    stakeholders: tuple[Stakeholder, ...] = ()
-    projects: tuple[str, ...] = ()
+    stakeholders: tuple[Stakeholder, ...] = Field(default=(), max_length=100)
+    projects: tuple[Annotated[str, Field(max_length=1000)], ...] = Field(default=(), max_length=50)
     decision_making: str = Field(default="", max_length=2000)
-    roadmap: tuple[Milestone, ...] = ()
+    roadmap: tuple[Milestone, ...] = Field(default=(), max_length=100)
 
 
 def action_plan_problems(plan: ActionPlan, pairing_cities: frozenset[str]) -> list[str]:

@@ -9,9 +9,9 @@ envelope the workflow receives.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from domain.action_plan import ActionPlan
 from domain.cities import Slug
@@ -20,7 +20,9 @@ from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from domain.stakeholders import Stakeholder
 
-Key = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
+"""Ids and idempotency keys: letters, digits and . _ : - only, at most 100, no leading symbol."""
+Key = Annotated[str, Field(pattern=KEY_PATTERN)]
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Text = Annotated[str, Field(max_length=4000)]
 
@@ -167,6 +169,34 @@ class CommandRequest(BaseModel):
 
     actor: Annotated[str, Field(pattern=ACTOR_PATTERN)]
     command: Command
+
+    @field_validator("actor", "command")
+    @classmethod
+    def _no_nul(cls, value: str | BaseModel, info: ValidationInfo) -> str | BaseModel:
+        """Refuse U+0000 anywhere: PostgreSQL cannot store it, so the record would never land."""
+        plain = value.model_dump() if isinstance(value, BaseModel) else value
+        found = _nul_at(plain, info.field_name or "value")
+        if found is not None:
+            raise ValueError(
+                f"{found} contains the NUL character (U+0000), which cannot be stored; remove it"
+            )
+        return value
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """The dotted path of the first string in `value` that holds U+0000, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items: list[tuple[Any, Any]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list | tuple | frozenset | set):
+        items = list(enumerate(value))
+    for key, item in items:
+        found = _nul_at(item, f"{path}.{key}")
+        if found is not None:
+            return found
+    return None
 
 
 class CommandEnvelope(CommandRequest):

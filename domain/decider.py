@@ -17,6 +17,7 @@ from domain.commands import Command
 from domain.deadlines import follow_up_ends_at, next_staleness_step
 from domain.errors import ClosedPairingError, InvalidCommandError
 from domain.evolve import evolve
+from domain.idempotency import already_recorded, command_fingerprint
 from domain.ids import pairing_id
 from domain.policy import Staleness, StalenessPolicy
 from domain.progress import exit_criterion_met
@@ -59,12 +60,17 @@ def propose_pairing(
 def decide(
     state: PairingState, command: Command, *, command_id: str, actor: str, now: datetime
 ) -> list[ev.Event]:
-    """The events `command` records; none if its idempotency key was already recorded."""
-    if command_id in state.command_ids:
+    """The events `command` records; none if its idempotency key already recorded it.
+
+    A key recorded for a *different* command is refused rather than silently ignored: the
+    sender would otherwise believe its new command was recorded.
+    """
+    if already_recorded(state, command, command_id):
         return []
     if state.stage.is_closed:
         raise _closed(state, command)
-    ctx = Context(state=state, now=now, command_id=command_id, actor=actor)
+    fingerprint = command_fingerprint(command)
+    ctx = Context(state=state, now=now, command_id=command_id, actor=actor, fingerprint=fingerprint)
     primary = primary_events(command, ctx)
     return _with_consequences(ctx, primary)
 
@@ -95,14 +101,27 @@ def decide_deadlines(state: PairingState, now: datetime) -> list[ev.Event]:
 def reject(
     state: PairingState, command_id: str | None, kind: str, reason: str, now: datetime
 ) -> ev.CommandRejected:
-    """The record of a signalled command that could not be accepted."""
+    """The record of a signalled command that could not be accepted.
+
+    Its texts come from an untrusted payload, so they are cut to a bounded length and made
+    storable (no U+0000, no lone surrogates): a rejection must always be recordable.
+    """
     return ev.CommandRejected(
-        rejected_command_id=command_id,
-        command_kind=kind,
-        reason=reason,
+        rejected_command_id=None if command_id is None else _storable(command_id, 100),
+        command_kind=_storable(kind, 100),
+        reason=_storable(reason, REJECTION_REASON_LIMIT),
         occurred_at=now,
         actor=SYSTEM_ACTOR,
     )
+
+
+REJECTION_REASON_LIMIT = 4000
+
+
+def _storable(text: str, limit: int) -> str:
+    """`text` without NUL or lone surrogates, cut to `limit` characters with a marker."""
+    clean = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def _with_consequences(ctx: Context, primary: list[ev.Event]) -> list[ev.Event]:

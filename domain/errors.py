@@ -37,3 +37,7 @@ class UnknownCityError(DomainError):
 
 class InvalidPairingError(DomainError):
     """Two cities that cannot form a pairing (two EU cities, the same city twice)."""
+
+
+class ReusedKeyError(DomainError):
+    """An idempotency key already recorded for a different command: a repeat must be identical."""

@@ -27,6 +27,11 @@ class _Event(BaseModel):
     schema_version: int = 1
     occurred_at: AwareDatetime
     command_id: str | None = Field(default=None, description="None when time, not a person, acted")
+    command_fingerprint: str | None = Field(
+        default=None,
+        description="`<kind>:<digest>` of the command recorded under command_id; a key sent "
+        "again must bring the same command (None in events recorded before it was kept)",
+    )
     actor: str | None = None
 
     @property

@@ -38,6 +38,12 @@ def evolve(state: PairingState, event: ev.Event) -> PairingState:
         changes.setdefault("last_activity_at", max(state.last_activity_at, event.occurred_at))
     if event.command_id is not None and event.command_id not in state.command_ids:
         changes["command_ids"] = state.command_ids | {event.command_id}
+        if event.command_fingerprint is not None:
+            fingerprints = {
+                **state.command_fingerprints,
+                event.command_id: event.command_fingerprint,
+            }
+            changes["command_fingerprints"] = fingerprints
     return state.model_copy(update={**changes, "version": state.version + 1})
 
 

@@ -19,6 +19,10 @@ DEFAULT_IDLE_LIMITS: dict[Stage, timedelta] = {
     Stage.FOLLOW_UP: timedelta(days=90),
 }
 
+LONGEST_SPAN = timedelta(days=3653)
+"""Ten years: the longest idle limit or follow-up period. A span beyond any programme's life
+would only push deadlines past the year 9999, where the calendar (and the pairing) ends."""
+
 
 class Staleness(IntEnum):
     """How far a quiet pairing has gone: each level is one step of the chain, never skipped."""
@@ -55,6 +59,12 @@ class StalenessPolicy(BaseModel):
         bad = [stage.value for stage, limit in limits.items() if limit <= timedelta(0)]
         if bad:
             raise ValueError(f"idle limits must be positive; not so for: {', '.join(bad)}")
+        long = [stage.value for stage, limit in limits.items() if limit > LONGEST_SPAN]
+        if long:
+            raise ValueError(
+                f"idle limits must be at most {LONGEST_SPAN.days} days (ten years); "
+                f"not so for: {', '.join(long)}"
+            )
         return limits
 
     @field_validator("follow_up_period")
@@ -62,6 +72,10 @@ class StalenessPolicy(BaseModel):
     def _positive_period(cls, period: timedelta) -> timedelta:
         if period <= timedelta(0):
             raise ValueError("the follow-up period must be positive")
+        if period > LONGEST_SPAN:
+            raise ValueError(
+                f"the follow-up period must be at most {LONGEST_SPAN.days} days (ten years)"
+            )
         return period
 
     def idle_limit(self, stage: Stage) -> timedelta:

@@ -68,6 +68,11 @@ class PairingState(BaseModel):
         default=frozenset(),
         description="idempotency keys already recorded: a repeat records nothing",
     )
+    command_fingerprints: dict[str, str] = Field(
+        default_factory=dict,
+        description="key -> fingerprint of the command it recorded: a different command under "
+        "a known key is refused (keys recorded before fingerprints were kept have none)",
+    )
     rejected_commands: int = 0
 
     @property

@@ -24,10 +24,16 @@ class Context:
     now: datetime
     command_id: str
     actor: str
+    fingerprint: str | None = None
 
     @property
     def meta(self) -> dict[str, Any]:
-        return {"occurred_at": self.now, "command_id": self.command_id, "actor": self.actor}
+        return {
+            "occurred_at": self.now,
+            "command_id": self.command_id,
+            "command_fingerprint": self.fingerprint,
+            "actor": self.actor,
+        }
 
     def refuse_stage(self, action: str, requirement: str) -> StageError:
         state = self.state

@@ -55,6 +55,13 @@ def _read(path: Path) -> str:
 
 
 def _parse(path: Path, text: str) -> Any:
+    try:
+        return _parse_text(path, text)
+    except RecursionError:  # `[[[[...` thousands deep: both parsers recurse once per level
+        raise UsageError(f"{path}: nested too deeply to be read") from None
+
+
+def _parse_text(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json":
         try:
             return json.loads(text)

@@ -158,8 +158,15 @@ def _windows_table(windows: list[MeetingWindow]) -> Table:
 
 
 def warn_outside_office_hours(moment: datetime, *cities: City) -> None:
-    """Say so on stderr when the time is outside a city's office hours; scheduling goes on."""
-    closed = outside_office_hours(moment, cities)
+    """Say so on stderr when the time is outside a city's office hours; scheduling goes on.
+
+    A time so near year 1 or 9999 that a city's local time falls outside the calendar gets
+    no warning: the pairing refuses it anyway, and says why.
+    """
+    try:
+        closed = outside_office_hours(moment, cities)
+    except OverflowError:
+        return
     if closed:
         names = ", ".join(city.name for city in closed)
         errors.print(

@@ -39,15 +39,25 @@ def parse_idle_limit(text: str) -> IdleLimit:
     name, separator, days = text.partition("=")
     try:
         stage = Stage(name.strip())
-        amount = float(days)
+        limit = _days_span(float(days))
     except ValueError:
-        stage, amount = None, 0.0
-    if not separator or stage not in OPEN_STAGES or not amount > 0:
+        stage, limit = None, None
+    if not separator or stage not in OPEN_STAGES or limit is None:
         raise typer.BadParameter(
-            f"{text!r} is not STAGE=DAYS with a positive number of days (e.g. kickoff=30); "
-            f"stages: {stages}"
+            f"{text!r} is not STAGE=DAYS with a positive, finite number of days "
+            f"(e.g. kickoff=30); stages: {stages}"
         )
-    return IdleLimit(stage, timedelta(days=amount))
+    return IdleLimit(stage, limit)
+
+
+def _days_span(days: float) -> timedelta | None:
+    """`days` as a timedelta; None unless positive and finite (inf and 1e12 overflow one)."""
+    if not days > 0:
+        return None
+    try:
+        return timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _fraction(value: float | None) -> float | None:
@@ -57,8 +67,8 @@ def _fraction(value: float | None) -> float | None:
 
 
 def _positive(value: float | None) -> float | None:
-    if value is not None and not value > 0:
-        raise typer.BadParameter(f"{value:g} is not a positive number of days")
+    if value is not None and _days_span(value) is None:
+        raise typer.BadParameter(f"{value:g} is not a positive, finite number of days")
     return value
 
 
