@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test venv clean
+.PHONY: run test bench venv clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ run: venv
 
 test: venv
 	$(VENV)/bin/python scripts/check.py
+
+# The lifecycle next to the bare engine on this machine (BENCHMARKS.md); BENCH_ARGS adds options.
+bench: venv
+	$(VENV)/bin/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -67,3 +67,24 @@ def first_recording(state: PairingState, proposed: Event) -> Recording:
         events=(RecordedEvent(sequence=1, event=proposed),),
         view=view_of(state),
     )
+
+
+CARRIED_EVENTS_BUDGET = 1_000_000
+"""Bytes of JSON: how much of its history a pairing carries across continue-as-new. Temporal
+refuses an input over 2 MB, so a pairing with more events (a service that signals invalid
+commands by the thousand) would otherwise fail every task from then on; the state, which
+is all the pairing needs, is carried whole, and the event store keeps every event."""
+
+
+def carried_events(
+    events: Sequence[RecordedEvent], budget: int = CARRIED_EVENTS_BUDGET
+) -> tuple[RecordedEvent, ...]:
+    """The most recent `events` whose JSON fits in `budget` bytes, oldest first."""
+    kept: list[RecordedEvent] = []
+    size = 0
+    for recorded in reversed(events):
+        size += len(recorded.model_dump_json())
+        if size > budget:
+            break
+        kept.append(recorded)
+    return tuple(reversed(kept))

@@ -7,12 +7,18 @@ is an `UnknownPairingError`. Nothing here talks to PostgreSQL.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -23,6 +29,7 @@ from domain.cities import City
 from domain.commands import Command, CommandEnvelope, CommandRequest
 from domain.decider import decide, propose_pairing
 from domain.evolve import initial_state
+from domain.idempotency import command_fingerprint
 from domain.ids import workflow_id
 from domain.policy import StalenessPolicy
 from domain.recording import RecordedEvent
@@ -43,6 +50,9 @@ from workflows.search_attributes import initial_search_attributes
 
 T = TypeVar("T")
 
+_PAIRING_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+"""Wider than `<eu-city>-<partner-city>-<cycle>`: only what no pairing id can be is refused here."""
+
 
 class PairingExistsError(errors.DomainError):
     """The pairing was started before: a pairing's id is the same every time."""
@@ -62,6 +72,7 @@ _DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
         errors.ClosedPairingError,
         errors.UnknownCityError,
         errors.InvalidPairingError,
+        errors.ReusedKeyError,
     )
 }
 
@@ -126,13 +137,25 @@ class PairingClient:
     async def execute(
         self, pairing_id: str, command: Command, *, actor: str, command_id: str | None = None
     ) -> PairingView:
-        """Record `command` and wait until it is in the event store; the key makes it once-only."""
-        request = CommandRequest(actor=actor, command=command)
-        key = command_id or str(uuid.uuid4())
-        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        """Record `command` and wait until it is in the event store; the key makes it once-only.
+
+        The key is checked here like the command (pydantic's ValidationError names it): the
+        same key must be usable on the signal path, and Temporal refuses long update ids.
+        """
+        envelope = CommandEnvelope(
+            actor=actor,
+            command=command,
+            command_id=str(uuid.uuid4()) if command_id is None else command_id,
+        )
+        request = CommandRequest(actor=envelope.actor, command=envelope.command)
+        key = envelope.command_id
+        handle = self._handle(pairing_id)
         try:
             view: PairingView = await handle.execute_update(
-                UPDATE_EXECUTE, request, id=key, result_type=PairingView
+                UPDATE_EXECUTE,
+                request,
+                id=f"{key}#{command_fingerprint(command)}",  # see workflows.pairing._update_key
+                result_type=PairingView,
             )
             return view
         except WorkflowUpdateFailedError as failed:
@@ -151,13 +174,20 @@ class PairingClient:
     ) -> None:
         """Send `command` without waiting; a refusal is recorded as CommandRejected."""
         envelope = CommandEnvelope(actor=actor, command=command, command_id=command_id)
-        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        handle = self._handle(pairing_id)
         try:
             await handle.signal(SIGNAL_SUBMIT, envelope)
         except RPCError as rpc:
             if rpc.status is RPCStatusCode.NOT_FOUND:
                 await self._refuse_closed_or_unknown(pairing_id, envelope, command_id)
             raise
+
+    def _handle(self, pairing_id: str) -> WorkflowHandle[Any, Any]:
+        """The pairing's workflow; an id no pairing can have is unknown without asking Temporal
+        (which cannot even encode some: a lone surrogate is not UTF-8)."""
+        if _PAIRING_ID.fullmatch(pairing_id) is None:
+            raise UnknownPairingError(_unknown(pairing_id))
+        return self._client.get_workflow_handle(workflow_id(pairing_id))
 
     async def view(self, pairing_id: str) -> PairingView:
         return await self._query(pairing_id, QUERY_VIEW, PairingView)
@@ -169,7 +199,7 @@ class PairingClient:
         return await self._query(pairing_id, QUERY_EVENTS, list[RecordedEvent])
 
     async def _query(self, pairing_id: str, name: str, result_type: type[T]) -> T:
-        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        handle = self._handle(pairing_id)
         try:
             result: T = await handle.query(name, result_type=result_type)
             return result
@@ -182,7 +212,7 @@ class PairingClient:
         self, pairing_id: str, request: CommandRequest, key: str
     ) -> None:
         """Turn 'workflow not found / already completed' into the domain's own refusal."""
-        handle = self._client.get_workflow_handle(workflow_id(pairing_id))
+        handle = self._handle(pairing_id)
         try:
             description = await handle.describe()
         except RPCError as rpc:
@@ -200,8 +230,9 @@ class PairingClient:
 
 
 def _unknown(pairing_id: str) -> str:
+    shown = repr(pairing_id[:100]) + ("…" if len(pairing_id) > 100 else "")
     return (
-        f"unknown pairing {pairing_id!r}: no pairing has that id; "
+        f"unknown pairing {shown}: no pairing has that id; "
         "ids look like <eu-city>-<partner-city>-<cycle>, e.g. rotterdam-busan-2021"
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from iurc.codec import CodecKeyError, KeyRing
@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     """The bearer token `iurc codec-server` requires; none means no check (loopback only)."""
     codec_server_cors_origin: str = "http://127.0.0.1:8233"
     """The Temporal Web UI origin(s), comma-separated, that may call `iurc codec-server`."""
+    max_cached_workflows: int = Field(default=1000, ge=0)
+    """Workflows a worker keeps in memory between tasks (the SDK's default); each open pairing
+    beyond it is replayed from its history on its next task instead of resumed from memory."""
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:

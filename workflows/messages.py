@@ -15,14 +15,22 @@ with workflow.unsafe.imports_passed_through():
     from domain.state import PairingState
 
 TASK_QUEUE = "iurc-pairings"
+NOTIFICATION_WORKFLOW = "NotificationWorkflow"
+"""The workflow type that delivers one notification (workflows/notification.py)."""
 
 UPDATE_EXECUTE = "execute"
-"""Update: a `CommandRequest`; the update id is the idempotency key; returns the `PairingView`."""
+"""Update: a `CommandRequest`; the update id is the idempotency key (PairingClient appends
+`#<command fingerprint>`, which the workflow ignores); returns the `PairingView`."""
 SIGNAL_SUBMIT = "submit"
 """Signal: a `CommandEnvelope` as JSON, decoded leniently; an invalid one is recorded rejected."""
 QUERY_VIEW = "view"
 QUERY_STATE = "state"
 QUERY_EVENTS = "events"
+
+
+def notification_workflow_id(notification_id: str) -> str:
+    """One delivery workflow per notification: starting it twice finds it already started."""
+    return f"notification-{notification_id}"
 
 
 class Carried(BaseModel):

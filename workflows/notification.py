@@ -2,7 +2,7 @@
 
 Its id is derived from the notification id, so the pairing that starts it can never start a
 second delivery of the same message. It plans the delivery (recipients, language, holiday
-delays) in an activity, waits on a timer where a reminder would land on a public holiday,
+delays) in a local activity, waits on a timer where a reminder would land on a public holiday,
 and sends each message with retries and backoff; every attempt and error is visible in
 `iurc notifications`.
 """
@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         Sent,
     )
     from domain.notifications import Notification
+    from workflows.messages import NOTIFICATION_WORKFLOW, notification_workflow_id
 
 SEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=30),
@@ -36,25 +37,38 @@ SEND_RETRY = RetryPolicy(
 )
 """About a day of retries, spaced out to an hour: a mail server down overnight is survived."""
 QUICK = timedelta(seconds=30)
+LOCAL_PLAN_PATCH = "plan-delivery-locally"
+"""Since this patch, the plan is a local activity: it runs inside the workflow task that
+starts the delivery (a read and a render), which saves the engine an activity task and a
+workflow task per notification, the largest share of what a delivery cost (BENCHMARKS.md)."""
 
 
-def notification_workflow_id(notification_id: str) -> str:
-    return f"notification-{notification_id}"
+__all__ = ["NotificationWorkflow", "notification_workflow_id"]
 
 
-@workflow.defn
+@workflow.defn(name=NOTIFICATION_WORKFLOW)
 class NotificationWorkflow:
     """Deliver the messages of one notification."""
 
     @workflow.run
     async def run(self, notification: Notification) -> list[Sent]:
-        plan = await workflow.execute_activity(
-            PLAN_DELIVERY,
-            notification,
-            result_type=DeliveryPlan,
-            start_to_close_timeout=QUICK,
-            summary=f"plan {notification.kind.value} to {notification.audience.value}",
-        )
+        summary = f"plan {notification.kind.value} to {notification.audience.value}"
+        if workflow.patched(LOCAL_PLAN_PATCH):
+            plan = await workflow.execute_local_activity(
+                PLAN_DELIVERY,
+                notification,
+                result_type=DeliveryPlan,
+                start_to_close_timeout=QUICK,
+                summary=summary,
+            )
+        else:
+            plan = await workflow.execute_activity(
+                PLAN_DELIVERY,
+                notification,
+                result_type=DeliveryPlan,
+                start_to_close_timeout=QUICK,
+                summary=summary,
+            )
         sent = []
         for batch in plan.batches:
             wait = batch.deliver_at - workflow.now()

@@ -8,7 +8,10 @@ timer, reset by every change, for the next reminder, escalation or end of follow
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,25 +20,30 @@ from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.workflow import ParentClosePolicy
 
-from workflows.notification import NotificationWorkflow, notification_workflow_id
-
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
     from pydantic import ValidationError
 
     from activities.contracts import RECORD_EVENTS, RecordResult
-    from domain.commands import CommandEnvelope, CommandRequest
+    from domain.commands import KEY_PATTERN, CommandEnvelope, CommandRequest
     from domain.deadlines import next_deadline
     from domain.decider import decide, decide_deadlines, reject
     from domain.errors import DomainError
     from domain.events import Event
     from domain.evolve import initial_state
     from domain.notifications import Notification
-    from domain.recording import RecordedEvent, Recording, first_recording, record
+    from domain.recording import (
+        RecordedEvent,
+        Recording,
+        carried_events,
+        first_recording,
+        record,
+    )
     from domain.state import PairingState
     from domain.view import PairingView, checklist_markdown, view_of
     from workflows import search_attributes
     from workflows.messages import (
+        NOTIFICATION_WORKFLOW,
         QUERY_EVENTS,
         QUERY_STATE,
         QUERY_VIEW,
@@ -43,10 +51,15 @@ with workflow.unsafe.imports_passed_through():
         UPDATE_EXECUTE,
         Carried,
         PairingWorkflowInput,
+        notification_workflow_id,
     )
 
 DELIVERY_PATCH = "notification-delivery"
 """Histories recorded before notifications were delivered start no delivery workflows."""
+UNAWAITED_DELIVERY_PATCH = "notification-delivery-unawaited"
+"""Since this patch, an update returns once its events are stored: the delivery workflows they
+call for are started together, beside the update's response, instead of one after another
+before it (each start cost the update a workflow task of its own)."""
 
 RECORD_TIMEOUT = timedelta(seconds=30)
 RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
@@ -71,6 +84,10 @@ class PairingWorkflow:
         self._changed = False
         self._recorded_up_to = self._state.version - (1 if self._unrecorded else 0)
         self._published: search_attributes.Snapshot | None = None
+        # Memos of pure functions of the state, so one command computes each once.
+        self._viewed: tuple[PairingState, PairingView] | None = None
+        self._validated: tuple[str, PairingState, list[Event]] | None = None
+        self._deliveries: set[asyncio.Task[None]] = set()
 
     @workflow.run
     async def run(self, start: PairingWorkflowInput) -> PairingView:
@@ -79,21 +96,39 @@ class PairingWorkflow:
         self._publish()
         while not self._state.stage.is_closed and not self._should_continue_as_new():
             await self._wait_for_change_or_deadline()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._deliveries
+        )
         if not self._state.stage.is_closed:
             workflow.continue_as_new(
-                PairingWorkflowInput(carried=Carried(state=self._state, events=tuple(self._events)))
+                PairingWorkflowInput(
+                    carried=Carried(state=self._state, events=carried_events(self._events))
+                )
             )
-        return view_of(self._state)
+        return self._view()
 
     @workflow.update(name=UPDATE_EXECUTE, description="Record a command; refused if invalid.")
     async def execute(self, request: CommandRequest) -> PairingView:
-        await self._apply(self._decide(request, _update_id()))
-        return view_of(self._state)
+        key = _update_key()
+        validated, self._validated = self._validated, None
+        if validated is not None and validated[0] == key and validated[1] is self._state:
+            events = validated[2]  # judged by the validator a moment ago, on this very state
+        else:
+            events = self._decide(request, key)  # replay runs no validator
+        await self._apply(events)
+        return self._view()
 
     @execute.validator
     def _validate_execute(self, request: CommandRequest) -> None:
-        self._decide(request, _update_id())
+        key = _update_key()
+        if re.fullmatch(KEY_PATTERN, key) is None:  # only clients that skip PairingClient's check
+            raise ApplicationError(
+                f"idempotency key {key[:100]!r} is not usable: letters, digits and . _ : - only, "
+                "at most 100, starting with a letter or digit",
+                type="InvalidCommandError",
+                non_retryable=True,
+            )
+        self._validated = (key, self._state, self._decide(request, key))
 
     @workflow.signal(
         name=SIGNAL_SUBMIT,
@@ -104,13 +139,16 @@ class PairingWorkflow:
 
     @workflow.query(name=QUERY_VIEW, description="Stage, staleness, checklist, next deadline.")
     def view(self) -> PairingView:
-        return view_of(self._state)
+        return self._view()
 
     @workflow.query(name=QUERY_STATE, description="The folded domain state.")
     def state(self) -> PairingState:
         return self._state
 
-    @workflow.query(name=QUERY_EVENTS, description="Every event recorded, in order.")
+    @workflow.query(
+        name=QUERY_EVENTS,
+        description="The events recorded, in order: this run's and, up to 1 MB, the latest before.",
+    )
     def events(self) -> list[RecordedEvent]:
         return list(self._events)
 
@@ -162,6 +200,7 @@ class PairingWorkflow:
         if not events:
             return
         self._state, recording = record(self._state, events)
+        self._viewed = (self._state, recording.view)
         self._events += recording.events
         self._changed = True
         self._publish()
@@ -186,8 +225,25 @@ class PairingWorkflow:
         )
         self._recorded_up_to = recording.last_sequence
         if recording.notifications and workflow.patched(DELIVERY_PATCH):
-            for notification in recording.notifications:
-                await _start_delivery(notification)
+            if workflow.patched(UNAWAITED_DELIVERY_PATCH):
+                self._start_deliveries(recording.notifications)
+            else:
+                for notification in recording.notifications:
+                    await _start_delivery(notification)
+
+    def _start_deliveries(self, notifications: Sequence[Notification]) -> None:
+        """Start the delivery workflows together, without holding up the caller.
+
+        The outbox rows are already committed with the events; `run` waits for these starts
+        before it continues as new or completes, so none is lost.
+        """
+
+        async def start_all() -> None:
+            await asyncio.gather(*(_start_delivery(n) for n in notifications))
+
+        task = asyncio.create_task(start_all())
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
 
     async def _wait_for_change_or_deadline(self) -> None:
         """The updatable timer: sleep until the next deadline, or wake early on any change."""
@@ -210,9 +266,15 @@ class PairingWorkflow:
     def _should_continue_as_new(self) -> bool:
         return workflow.info().is_continue_as_new_suggested()
 
+    def _view(self) -> PairingView:
+        """The view of the current state, computed once per state."""
+        if self._viewed is None or self._viewed[0] is not self._state:
+            self._viewed = (self._state, view_of(self._state))
+        return self._viewed[1]
+
     def _publish(self) -> None:
         """Tell operators what changed: search attributes (only when moved) and the checklist."""
-        view = view_of(self._state)
+        view = self._view()
         workflow.set_current_details(checklist_markdown(view))
         snapshot = search_attributes.snapshot(view)
         if snapshot != self._published:
@@ -225,7 +287,7 @@ async def _start_delivery(notification: Notification) -> None:
     # Already started means delivered or being delivered: its id is the notification's.
     with contextlib.suppress(WorkflowAlreadyStartedError):
         await workflow.start_child_workflow(
-            NotificationWorkflow.run,
+            NOTIFICATION_WORKFLOW,  # by name: this module need not import (and re-import) it
             notification,
             id=notification_workflow_id(notification.notification_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
@@ -233,10 +295,17 @@ async def _start_delivery(notification: Notification) -> None:
         )
 
 
-def _update_id() -> str:
+def _update_key() -> str:
+    """The idempotency key: the update id, up to a `#` if there is one.
+
+    PairingClient sends `<key>#<command fingerprint>`, so that Temporal, which answers a
+    repeated update id in the same run with the first one's result without asking the
+    workflow, only does so for the very same command; a different command under a used key
+    reaches the validator, and the domain refuses it.
+    """
     info = workflow.current_update_info()
     assert info is not None, "only called from the update handler or its validator"
-    return info.id
+    return info.id.partition("#")[0]
 
 
 def _field(payload: Any, *path: str) -> str | None:

@@ -18,6 +18,7 @@ from asyncpg.pool import PoolConnectionProxy
 from pydantic import ValidationError
 
 from adapters.postgres import projection
+from domain.events import Escalated
 from domain.notifications import Notification
 from domain.recording import RecordedEvent, Recording
 from domain.upcasting import parse_stored_event
@@ -59,8 +60,22 @@ async def init_connection(conn: asyncpg.Connection) -> None:
 async def create_pool(database_url: str, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """The pool the worker shares between activities; every connection gets the jsonb codec."""
     return await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size, init=init_connection
+        database_url,
+        min_size=min_size,
+        max_size=max_size,
+        init=init_connection,
+        reset=_keep_session,
     )
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Return a connection to the pool as it is, without asyncpg's reset query.
+
+    The default runs `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` on every
+    release, a round trip per activity. Nothing here changes a session: advisory locks are
+    transaction-scoped, and there is no LISTEN, SET or cursor outside a transaction. A
+    connection released inside a failed transaction is rolled back by asyncpg regardless.
+    """
 
 
 async def append(pool: asyncpg.Pool, recording: Recording) -> AppendOutcome:
@@ -73,8 +88,10 @@ async def append(pool: asyncpg.Pool, recording: Recording) -> AppendOutcome:
         for recorded in recording.events:
             appended += await _insert_or_check(conn, pid, recorded)
         await projection.upsert_pairing(conn, pid, recording.view)
-        # Usually empty; a newer append that landed first may hold what closes our escalations.
-        later = await _stored_events(conn, pid, after=recording.last_sequence)
+        # A newer append that landed first may hold what closes the escalations ours opens;
+        # without an Escalated event of ours, the newer append has projected all it closes.
+        opens = any(isinstance(item.event, Escalated) for item in recording.events)
+        later = await _stored_events(conn, pid, after=recording.last_sequence) if opens else []
         await projection.project_escalations(conn, pid, (*recording.events, *later))
         queued = await projection.queue_notifications(conn, recording.notifications)
     return AppendOutcome(

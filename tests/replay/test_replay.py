@@ -26,7 +26,7 @@ HISTORIES = sorted(ROOT.rglob("*.json"))
 SCENARIOS = {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_withdraw"}
 
 
-@pytest.mark.parametrize("folder", [ROOT, ROOT / "v1"], ids=["current", "v1"])
+@pytest.mark.parametrize("folder", [ROOT, ROOT / "v1", ROOT / "v2"], ids=["current", "v1", "v2"])
 def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
     folder: Path,
 ) -> None:

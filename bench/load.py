@@ -1,0 +1,99 @@
+"""The load every scenario drives: pairings of the seed's seven real pairs, by C clients at once.
+
+A pairing's id is `<eu>-<partner>-<cycle>`, and the seed has only 35 pairs in 101 cycles, so
+each benchmark pairing gets an EU city of its own: a copy of a seed EU city under a numbered
+slug, paired with that city's real partner. Languages, time zones and shared topics are the
+seed's, so Sofia-Sejong copies still need an interpreter and Rotterdam-Busan copies do not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from domain.catalog import SEED_CATALOG
+from domain.cities import City
+
+SEED_PAIRS = (
+    ("dublin", "seoul"),
+    ("rotterdam", "busan"),
+    ("sofia", "sejong"),
+    ("eindhoven", "seoul"),
+    ("scottish-cities", "suwon"),
+    ("barcelona", "busan"),
+    ("tampere", "gwangju"),
+)
+CYCLE = 2021
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pair:
+    eu: str
+    partner: str
+
+    @property
+    def pairing_id(self) -> str:
+        return f"{self.eu}-{self.partner}-{CYCLE}"
+
+
+def bench_catalog(tag: str, count: int, start: int = 0) -> tuple[dict[str, City], list[Pair]]:
+    """`count` pairs numbered from `start`, and a catalogue that knows all their cities."""
+    catalog = dict(SEED_CATALOG)
+    pairs = []
+    for number in range(start, start + count):
+        eu_slug, partner = SEED_PAIRS[number % len(SEED_PAIRS)]
+        seed = SEED_CATALOG[eu_slug]
+        slug = f"{tag}-{number:05d}-{eu_slug}"[:41]
+        catalog[slug] = seed.model_copy(update={"slug": slug, "name": f"{seed.name} {number}"})
+        pairs.append(Pair(eu=slug, partner=partner))
+    return catalog, pairs
+
+
+async def drive(items: Iterable[T], clients: int, work: Callable[[T], Awaitable[None]]) -> float:
+    """Run `work` over `items` with `clients` coroutines at once; the wall time, in seconds."""
+    queue = iter(items)
+
+    async def client() -> None:
+        for item in queue:  # one shared iterator: each item goes to exactly one client
+            await work(item)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return time.perf_counter() - started
+
+
+@dataclass
+class Timings:
+    """Round trips of one kind of call, in seconds."""
+
+    samples: list[float] = field(default_factory=list)
+
+    async def time(self, call: Awaitable[T]) -> T:
+        started = time.perf_counter()
+        result = await call
+        self.samples.append(time.perf_counter() - started)
+        return result
+
+    def summary_ms(self) -> dict[str, float]:
+        return {
+            "count": len(self.samples),
+            "p50_ms": percentile(self.samples, 50) * 1000,
+            "p95_ms": percentile(self.samples, 95) * 1000,
+            "p99_ms": percentile(self.samples, 99) * 1000,
+            "max_ms": max(self.samples, default=0.0) * 1000,
+        }
+
+
+def percentile(samples: Sequence[float], pct: float) -> float:
+    """The nearest-rank percentile (the smallest sample with `pct`% at or below it); 0 if none."""
+    if not samples:
+        return 0.0
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
