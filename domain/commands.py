@@ -175,27 +175,33 @@ class CommandRequest(BaseModel):
     def _no_nul(cls, value: str | BaseModel, info: ValidationInfo) -> str | BaseModel:
         """Refuse U+0000 anywhere: PostgreSQL cannot store it, so the record would never land."""
         plain = value.model_dump() if isinstance(value, BaseModel) else value
-        found = _nul_at(plain, info.field_name or "value")
+        found = nul_at(plain)
         if found is not None:
+            where = ".".join(str(part) for part in (info.field_name or "value", *found))
             raise ValueError(
-                f"{found} contains the NUL character (U+0000), which cannot be stored; remove it"
+                f"{where} contains the NUL character (U+0000), which cannot be stored; remove it"
             )
         return value
 
 
-def _nul_at(value: Any, path: str) -> str | None:
-    """The dotted path of the first string in `value` that holds U+0000, or None."""
+def nul_at(value: Any) -> tuple[str | int, ...] | None:
+    """Where in `value` the first string (or key) holding U+0000 is, or None if none does.
+
+    PostgreSQL stores no U+0000, in text or in jsonb: whatever is to be stored is checked.
+    """
     if isinstance(value, str):
-        return path if "\x00" in value else None
+        return () if "\x00" in value else None
     items: list[tuple[Any, Any]] = []
     if isinstance(value, dict):
         items = list(value.items())
     elif isinstance(value, list | tuple | frozenset | set):
         items = list(enumerate(value))
     for key, item in items:
-        found = _nul_at(item, f"{path}.{key}")
+        if "\x00" in str(key):
+            return (key,)
+        found = nul_at(item)
         if found is not None:
-            return found
+            return (key, *found)
     return None
 
 

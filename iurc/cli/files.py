@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from domain.commands import nul_at
 from iurc.cli.errors import UsageError
 
 M = TypeVar("M", bound=BaseModel)
@@ -22,6 +23,12 @@ M = TypeVar("M", bound=BaseModel)
 def load_model(path: Path, model: type[M]) -> M:
     """Parse `path` (JSON if it ends in .json, YAML otherwise) into `model`."""
     document = _parse(path, _read(path))
+    where = nul_at(document)
+    if where is not None:  # JSON may escape one; PostgreSQL would refuse to store it
+        raise UsageError(
+            f"{path}: {_location(where)}: contains the NUL character (U+0000), which cannot "
+            "be stored; remove it"
+        )
     try:
         return model.model_validate(document)
     except ValidationError as invalid:
@@ -39,6 +46,7 @@ def describe(invalid: ValidationError) -> str:
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
+    """`stakeholders > #2 > email`: where a problem is, with list positions counted from 1."""
     parts = [f"#{part + 1}" if isinstance(part, int) else part for part in loc]
     return " > ".join(parts) or "the file"
 

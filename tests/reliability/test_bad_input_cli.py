@@ -18,6 +18,7 @@ UTF-8.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -342,3 +343,29 @@ async def test_a_meeting_beyond_the_calendar_in_local_time_is_refused_not_a_cras
         assert_clean_exit(result, argv)
         assert result.exit_code == 1
         assert "refused: cannot schedule the kick-off meeting: " in result.output
+
+
+async def test_a_city_profile_with_nul_is_invalid_input(
+    iurc: Cli, clean_histories: None, tmp_path: Path
+) -> None:
+    """PostgreSQL refused the escaped NUL in jsonb: an asyncpg error and a traceback."""
+    profile = {
+        "cities": [
+            {
+                "slug": "nulville",
+                "name": "Nul\u0000ville",
+                "country": "NL",
+                "is_eu": True,
+                "languages": ["nl"],
+                "timezone": "Europe/Amsterdam",
+            }
+        ]
+    }
+    path = tmp_path / "cities.json"
+    path.write_text(json.dumps(profile))
+    result = await iurc(["cities", "import", str(path)])
+    assert_clean_exit(result, ["cities", "import"])
+    assert result.exit_code == 2
+    assert "cities > #1 > name: contains the NUL character (U+0000)" in " ".join(
+        result.output.split()
+    )
