@@ -50,7 +50,7 @@ WORKFLOW_RUNNER = SandboxedWorkflowRunner(
 """The sandbox, with our own pure modules passed through: loaded once per worker instead of
 once per workflow run (pydantic's e-mail check loads its validator lazily).
 
-Passing `workflows` through too saves about 90 KiB of memory per cached pairing and a module
+Passing `workflows` through too saves about a third of a cached pairing's memory and a module
 import per run (BENCHMARKS.md). The price: the sandbox no longer stops a clock, random or I/O
 call made from workflows/ at run time. What guards it instead is what guards domain/: ruff
 bans `datetime.now`, `time.time`, `random` and `uuid4` there, import-linter keeps I/O
