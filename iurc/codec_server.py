@@ -13,9 +13,10 @@ when a token is configured. Without a token it only listens on a loopback addres
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 
 import structlog
 from aiohttp import hdrs, web
@@ -155,6 +156,21 @@ def app_for(settings: Settings, host: str) -> web.Application:
     return build_app(EncryptionCodec(ring), token=token, allowed_origins=origins(settings))
 
 
+@contextlib.asynccontextmanager
+async def listening(app: web.Application, *, host: str, port: int) -> AsyncIterator[str]:
+    """Serve `app` on host:port for the duration of the block; yields its URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        url = f"http://{host}:{port}"
+        log.info("codec server listening", url=url)
+        yield url
+    finally:
+        await runner.cleanup()
+        log.info("codec server stopped")
+
+
 async def serve(
     app: web.Application,
     *,
@@ -164,15 +180,7 @@ async def serve(
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve `app` on host:port until `stop` is set."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, host, port).start()
-        url = f"http://{host}:{port}"
-        log.info("codec server listening", url=url)
+    async with listening(app, host=host, port=port) as url:
         if on_ready is not None:
             on_ready(url)
         await stop.wait()
-    finally:
-        await runner.cleanup()
-    log.info("codec server stopped")

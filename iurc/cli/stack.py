@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from iurc.cli.errors import EXIT_USAGE
+from iurc.codec_server import DEFAULT_PORT
 from iurc.logs import configure_logging
 from iurc.settings import Settings
 from iurc.stack.runtime import StackRuntime
@@ -26,6 +27,7 @@ def register(app: typer.Typer) -> None:
 
 
 def up(
+    *,
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the seed's seven pairings at different stages.")
     ] = False,
@@ -35,6 +37,14 @@ def up(
     ui_port: Annotated[
         int, typer.Option(envvar="IURC_UI_PORT", help="Temporal Web UI port.")
     ] = 8233,
+    codec_port: Annotated[
+        int,
+        typer.Option(
+            envvar="IURC_CODEC_PORT",
+            help="Port of the codec server the Web UI decrypts payloads through (127.0.0.1; "
+            "started only when IURC_CODEC_KEYS is set).",
+        ),
+    ] = DEFAULT_PORT,
     data_dir: Annotated[
         Path | None,
         typer.Option(help="Where the stack keeps its data (default: $IURC_DATA_DIR or .iurc)."),
@@ -45,6 +55,8 @@ def up(
     (embedded unless IURC_DATABASE_URL is set) and the worker. Ctrl-C stops all of it.
 
     Data stays in the data directory, so the next `iurc up` finds the same pairings. With
+    IURC_CODEC_KEYS set, payloads are encrypted and a codec server on 127.0.0.1 (--codec-port)
+    lets the Web UI show them decrypted; without it they are stored in plaintext. With
     --demo, the seed's pairings run under a policy counted in minutes: reminders and
     escalations happen within a few minutes.
 
@@ -67,11 +79,17 @@ def up(
             if loaded
             else ("\nDemo: already loaded in this data directory." if demo else "")
         )
+        payloads_line = (
+            f"Codec server     {runtime.codec_url} (the Web UI decrypts payloads through it)"
+            if runtime.codec_url
+            else "Payloads         not encrypted (IURC_CODEC_KEYS is not set)"
+        )
         console.print(
             Panel.fit(
                 f"[bold]IURC service is up.[/]\n"
                 f"Temporal Web UI  [link={runtime.ui_url}]{runtime.ui_url}[/link]\n"
                 f"Temporal         {runtime.temporal_address}\n"
+                f"{payloads_line}\n"
                 f"Data             {settings.data_dir.resolve()}{demo_line}\n\n"
                 "Try, in another terminal:\n"
                 "  iurc pairings\n"
@@ -89,6 +107,7 @@ def up(
             settings,
             port=port,
             ui_port=ui_port,
+            codec_port=codec_port,
             demo=demo,
             stop=stop_on_signals(),
             report=report,

@@ -22,6 +22,8 @@ class StackRuntime(BaseModel):
     temporal_address: str
     ui_url: str
     database_url: str
+    codec_url: str | None = None
+    """The codec server the Web UI decodes through; None when payloads are not encrypted."""
 
 
 def runtime_path(data_dir: Path) -> Path:

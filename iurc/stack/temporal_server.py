@@ -19,11 +19,21 @@ STOP_GRACE_SECONDS = 10.0
 
 
 class TemporalDevServer:
-    def __init__(self, data_dir: Path, *, port: int, ui_port: int, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int,
+        ui_port: int,
+        host: str = "127.0.0.1",
+        ui_codec_endpoint: str | None = None,
+    ) -> None:
+        """`ui_codec_endpoint`: the codec server the Web UI decodes payloads through."""
         self.data_dir = data_dir
         self.host = host
         self.port = port
         self.ui_port = ui_port
+        self.ui_codec_endpoint = ui_codec_endpoint
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -67,6 +77,7 @@ class TemporalDevServer:
             str(self.ui_port),
             "--log-level",
             "warn",
+            *(["--ui-codec-endpoint", self.ui_codec_endpoint] if self.ui_codec_endpoint else []),
             stdout=log,
             stderr=log,
             stdin=asyncio.subprocess.DEVNULL,

@@ -8,8 +8,9 @@ reverse of starting, in a `finally`, so Ctrl-C leaves no process behind.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import structlog
@@ -21,6 +22,7 @@ from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
 from iurc.client import PairingClient
 from iurc.codec import UNENCRYPTED_WARNING
+from iurc.codec_server import app_for, listening
 from iurc.demo import SEED_PROFILES, load_demo
 from iurc.notify import NotifySettings, build_contacts, build_notifier
 from iurc.settings import Settings
@@ -30,6 +32,7 @@ from iurc.temporal import connect, register_search_attributes
 from worker import build_worker, database
 
 Report = Callable[[str], None]
+CODEC_HOST = "127.0.0.1"
 
 
 async def run_stack(
@@ -37,6 +40,7 @@ async def run_stack(
     *,
     port: int,
     ui_port: int,
+    codec_port: int,
     demo: bool,
     stop: asyncio.Event,
     report: Report,
@@ -47,10 +51,18 @@ async def run_stack(
         structlog.get_logger().warning(UNENCRYPTED_WARNING)
     where = "configured" if settings.database_url else f"embedded, {settings.data_dir}/postgres"
     report(f"starting PostgreSQL ({where})")
-    async with database(settings) as url:
+    async with (
+        database(settings) as url,
+        ui_codec_server(settings, port=codec_port, ui_port=ui_port, report=report) as codec_url,
+    ):
         await migrate(url)
         pool = await create_pool(url)
-        server = TemporalDevServer(settings.data_dir / "temporal", port=port, ui_port=ui_port)
+        server = TemporalDevServer(
+            settings.data_dir / "temporal",
+            port=port,
+            ui_port=ui_port,
+            ui_codec_endpoint=codec_url,
+        )
         try:
             report(f"starting the Temporal dev server on {server.address} (UI {server.ui_url})")
             await server.start()
@@ -66,6 +78,7 @@ async def run_stack(
                 temporal_address=server.address,
                 ui_url=server.ui_url,
                 database_url=url,
+                codec_url=codec_url,
             )
             write_runtime(settings.data_dir, runtime)
             notify = NotifySettings()
@@ -95,6 +108,42 @@ async def run_stack(
             await pool.close()
             report("stopping: PostgreSQL")
     report("stopped")
+
+
+@contextlib.asynccontextmanager
+async def ui_codec_server(
+    settings: Settings, *, port: int, ui_port: int, report: Report
+) -> AsyncIterator[str | None]:
+    """The codec server the Web UI decodes payloads through; None when payloads are not encrypted.
+
+    Without it an operator sees only ciphertext in the UI. It listens on loopback and asks for
+    no token: the browser calls it from the UI's page on this machine, and the UI has no way to
+    send our token. Only the local UI's origins may call it from a browser.
+    """
+    if settings.codec_keys is None:
+        yield None
+        return
+    local = settings.model_copy(
+        update={
+            "codec_server_token": None,
+            "codec_server_cors_origin": (
+                f"http://{CODEC_HOST}:{ui_port}, http://localhost:{ui_port}"
+            ),
+        }
+    )
+    async with contextlib.AsyncExitStack() as serving:
+        try:
+            url = await serving.enter_async_context(
+                listening(app_for(local, CODEC_HOST), host=CODEC_HOST, port=port)
+            )
+        except OSError as taken:
+            raise OSError(
+                f"the codec server cannot listen on {CODEC_HOST}:{port} "
+                f"({taken.strerror or taken}); stop what uses it, or choose another port with "
+                "--codec-port"
+            ) from None
+        report(f"codec server on {url}: the Web UI decrypts payloads through it")
+        yield url
 
 
 async def _connect_when_healthy(settings: Settings, within: float = 60.0) -> Client:
