@@ -19,6 +19,13 @@ from iurc.cli.errors import UsageError
 
 M = TypeVar("M", bound=BaseModel)
 
+MAX_VALUES = 100_000
+"""Values a file may hold once YAML aliases are resolved; a real plan or profile has hundreds.
+
+An alias (`*name`) repeats the whole value its anchor (`&name`) marks without repeating its
+text, so a dozen lines can stand for a billion values ("billion laughs"): checking and
+validating those would hang the CLI. Aliases within this bound are fine."""
+
 
 def load_model(path: Path, model: type[M]) -> M:
     """Parse `path` (JSON if it ends in .json, YAML otherwise) into `model`."""
@@ -76,9 +83,46 @@ def _parse_text(path: Path, text: str) -> Any:
         except json.JSONDecodeError as error:
             raise UsageError(f"{path}: not valid JSON: {error}") from None
     try:
-        return yaml.safe_load(text)
+        document = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise UsageError(f"{path}: not valid YAML: {_yaml_problem(error)}") from None
+    try:
+        values = _values_in(document, {}, set())
+    except _SelfReferenceError:
+        raise UsageError(
+            f"{path}: a YAML alias (*name) refers to a value it is part of; write it out"
+        ) from None
+    if values > MAX_VALUES:
+        raise UsageError(
+            f"{path}: YAML aliases (*name) expand it to {values:,} values, more than "
+            f"{MAX_VALUES:,}; write the values out instead"
+        )
+    return document
+
+
+class _SelfReferenceError(Exception):
+    pass
+
+
+def _values_in(value: Any, counted: dict[int, int], open_: set[int]) -> int:
+    """How many values `value` holds with every alias expanded, without expanding any.
+
+    An aliased mapping or list is one Python object reached many times: its count is
+    remembered by identity, so this takes time in the size of the text, not of the expansion.
+    """
+    if not isinstance(value, dict | list):
+        return 1
+    identity = id(value)
+    if identity in counted:
+        return counted[identity]
+    if identity in open_:
+        raise _SelfReferenceError
+    open_.add(identity)
+    children = value.values() if isinstance(value, dict) else value
+    total = 1 + sum(_values_in(child, counted, open_) for child in children)
+    open_.discard(identity)
+    counted[identity] = total
+    return total
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:

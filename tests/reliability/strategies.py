@@ -659,6 +659,11 @@ def plan_documents(scene: Scene) -> st.SearchStrategy[tuple[str, bytes]]:
     return weighted((2, as_json), (1, as_yaml), (2, st.sampled_from(PLAN_JUNK)))
 
 
+BILLION_LAUGHS = b"a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + b"".join(
+    b"%c: &%c [%s]\n" % (name, name, b", ".join([b"*%c" % (name - 1)] * 9)) for name in b"bcdefghi"
+)
+"""Nine lines that expand to 9**9 values: aliases repeat whole subtrees."""
+
 PLAN_JUNK = (
     (".yaml", b"title: [unclosed"),
     (".json", b"{"),
@@ -670,5 +675,7 @@ PLAN_JUNK = (
     (".yaml", b"title: \x00"),
     (".json", b'{"title": "\\ud800"}'),  # a lone surrogate, escaped as JSON allows
     (".json", b'{"title": "\\u0000"}'),
+    (".yaml", BILLION_LAUGHS),
+    (".yaml", b"title: &t [*t]"),  # a list that holds itself
 )
 """Files `iurc plan submit` must refuse as invalid input (exit 2), whatever the pairing."""

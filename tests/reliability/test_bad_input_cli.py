@@ -329,6 +329,12 @@ async def test_plan_files_that_are_no_plan_are_invalid_input(
         assert "invalid input: " in result.output
     deep = ["plan", "submit", started.pairing_id, str(tmp_path / "junk-5.yaml")]
     assert "nested too deeply to be read" in (await iurc(deep)).output
+    # Aliases expanding to 9**9 values hung the CLI; a list holding itself was a traceback.
+    laughs = ["plan", "submit", started.pairing_id, str(tmp_path / "junk-10.yaml")]
+    refusal = " ".join((await iurc(laughs)).output.split())
+    assert "YAML aliases (*name) expand it to 490,329,055 values, more than 100,000" in refusal
+    itself = ["plan", "submit", started.pairing_id, str(tmp_path / "junk-11.yaml")]
+    assert "refers to a value it is part of" in " ".join((await iurc(itself)).output.split())
     assert not await stored_rows(stack.pool, started.pairing_id)
 
 
