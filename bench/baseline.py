@@ -60,6 +60,6 @@ async def run_baseline(
         )
         for key, command in journey(pair.eu, pair.partner, view.last_activity_at):
             request = CommandRequest(actor=ACTOR, command=command)
-            await updates.time(handle.execute_update(UPDATE, request, id=key))
+            await updates.time(handle.execute_update(UPDATE, request, id=key), step=key)
 
     return await measure(worker, cpu_of_server, pairs, clients, one)

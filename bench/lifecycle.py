@@ -47,8 +47,8 @@ class DriveResult:
             clients=parts[0].clients,
             commands=sum(part.commands for part in parts),
             seconds=sum(part.seconds for part in parts),
-            updates=Timings([s for part in parts for s in part.updates.samples]),
-            starts=Timings([s for part in parts for s in part.starts.samples]),
+            updates=Timings.joined(part.updates for part in parts),
+            starts=Timings.joined(part.starts for part in parts),
             worker_cpu_seconds=sum(part.worker_cpu_seconds for part in parts),
             server_cpu_seconds=None if None in servers else sum(s or 0.0 for s in servers),
         )
@@ -65,6 +65,7 @@ class DriveResult:
             "seconds": round(self.seconds, 3),
             "commands_per_second": round(self.commands_per_second, 1),
             "update_round_trip": _rounded(self.updates.summary_ms()),
+            "update_round_trip_by_step": self.updates.steps_ms(),
             "start_round_trip": _rounded(self.starts.summary_ms()),
             "worker_cpu_ms_per_command": round(
                 1000 * self.worker_cpu_seconds / max(self.commands, 1), 3
@@ -127,7 +128,7 @@ async def run_lifecycle(
         )
         for key, command in journey(pair.eu, pair.partner, view.last_activity_at):
             await updates.time(
-                service.execute(view.pairing_id, command, actor=ACTOR, command_id=key)
+                service.execute(view.pairing_id, command, actor=ACTOR, command_id=key), step=key
             )
 
     return await measure(worker, cpu_of_server, pairs, clients, one)

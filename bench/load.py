@@ -70,15 +70,29 @@ async def drive(items: Iterable[T], clients: int, work: Callable[[T], Awaitable[
 
 @dataclass
 class Timings:
-    """Round trips of one kind of call, in seconds."""
+    """Round trips of one kind of call, in seconds, also kept per journey step when named."""
 
     samples: list[float] = field(default_factory=list)
+    by_step: dict[str, list[float]] = field(default_factory=dict)
 
-    async def time(self, call: Awaitable[T]) -> T:
+    async def time(self, call: Awaitable[T], step: str | None = None) -> T:
         started = time.perf_counter()
         result = await call
-        self.samples.append(time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        self.samples.append(elapsed)
+        if step is not None:
+            self.by_step.setdefault(step, []).append(elapsed)
         return result
+
+    @classmethod
+    def joined(cls, parts: Iterable[Timings]) -> Timings:
+        """The samples of several rounds as one."""
+        joined = cls()
+        for part in parts:
+            joined.samples += part.samples
+            for step, samples in part.by_step.items():
+                joined.by_step.setdefault(step, []).extend(samples)
+        return joined
 
     def summary_ms(self) -> dict[str, float]:
         return {
@@ -87,6 +101,16 @@ class Timings:
             "p95_ms": percentile(self.samples, 95) * 1000,
             "p99_ms": percentile(self.samples, 99) * 1000,
             "max_ms": max(self.samples, default=0.0) * 1000,
+        }
+
+    def steps_ms(self) -> dict[str, dict[str, float]]:
+        """p50 and p95 of each step, in journey order: which commands make the tail."""
+        return {
+            step: {
+                "p50_ms": round(percentile(samples, 50) * 1000, 1),
+                "p95_ms": round(percentile(samples, 95) * 1000, 1),
+            }
+            for step, samples in self.by_step.items()
         }
 
 
