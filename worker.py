@@ -24,6 +24,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.delivery import DeliveryActivities, SecretariatContacts
+from activities.delivery_starts import DeliveryStarter
 from activities.event_store import EventStoreActivities
 from adapters.notify.channel import LogChannel
 from adapters.notify.router import Notifier
@@ -73,7 +74,7 @@ def build_worker(
 
     Without a notifier, messages go to the log channel: nobody is mailed by accident.
     """
-    store = EventStoreActivities(pool)
+    store = EventStoreActivities(pool, DeliveryStarter(client, task_queue))
     delivery = DeliveryActivities(
         pool, notifier or Notifier([LogChannel()], {}), contacts or SecretariatContacts()
     )
@@ -84,6 +85,7 @@ def build_worker(
         workflow_runner=WORKFLOW_RUNNER,
         activities=[
             store.record_events,
+            store.record_events_and_start_deliveries,
             delivery.plan_delivery,
             delivery.send_message,
             delivery.give_up_delivery,

@@ -15,6 +15,12 @@ from domain.messages import OutgoingMessage
 
 RECORD_EVENTS = "record_events"
 """Append a `domain.recording.Recording` to the event store, project it and queue its messages."""
+RECORD_EVENTS_AND_START_DELIVERIES = "record_events_and_start_deliveries"
+"""The same append, then a NotificationWorkflow started for each of its notifications.
+
+Started by the activity rather than as children of the pairing: each child reported its start
+and its end back to the pairing, two workflow tasks that the pairing's next update had to
+queue behind (BENCHMARKS.md, round trips per step)."""
 
 
 class RecordResult(BaseModel):
@@ -25,6 +31,8 @@ class RecordResult(BaseModel):
     appended: int
     already_present: int
     notifications_queued: int
+    deliveries: tuple[str, ...] = ()
+    """Ids of the delivery workflows this append started or found started, in order."""
 
 
 PLAN_DELIVERY = "plan_delivery"

@@ -12,7 +12,8 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.contracts import RECORD_EVENTS, RecordResult
+from activities.contracts import RECORD_EVENTS, RECORD_EVENTS_AND_START_DELIVERIES, RecordResult
+from activities.delivery_starts import DeliveryStarter
 from adapters.postgres.event_store import EventStreamConflictError, append
 from domain.recording import Recording
 
@@ -25,8 +26,24 @@ EVENT_STREAM_CONFLICT = "EventStreamConflict"
 class EventStoreActivities:
     """Activities that need the database pool, which the worker creates once and passes in."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, deliveries: DeliveryStarter | None = None) -> None:
         self._pool = pool
+        self._deliveries = deliveries
+
+    @activity.defn(name=RECORD_EVENTS_AND_START_DELIVERIES)
+    async def record_events_and_start_deliveries(self, recording: Recording) -> RecordResult:
+        """Append as `record_events` does, then start each notification's delivery workflow.
+
+        Only after the commit: a delivery reads its notification from the outbox. A retry
+        after a crash between the two appends nothing and starts what is missing.
+        """
+        recorded = await self.record_events(recording)
+        if not recording.notifications:
+            return recorded
+        if self._deliveries is None:
+            raise RuntimeError("this worker was built without a DeliveryStarter")
+        started = [await self._deliveries.start(note) for note in recording.notifications]
+        return recorded.model_copy(update={"deliveries": tuple(started)})
 
     @activity.defn(name=RECORD_EVENTS)
     async def record_events(self, recording: Recording) -> RecordResult:

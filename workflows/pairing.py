@@ -24,7 +24,11 @@ with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
     from pydantic import ValidationError
 
-    from activities.contracts import RECORD_EVENTS, RecordResult
+    from activities.contracts import (
+        RECORD_EVENTS,
+        RECORD_EVENTS_AND_START_DELIVERIES,
+        RecordResult,
+    )
     from domain.commands import KEY_PATTERN, CommandEnvelope, CommandRequest
     from domain.deadlines import next_deadline
     from domain.decider import decide, decide_deadlines, reject
@@ -60,6 +64,11 @@ UNAWAITED_DELIVERY_PATCH = "notification-delivery-unawaited"
 """Since this patch, an update returns once its events are stored: the delivery workflows they
 call for are started together, beside the update's response, instead of one after another
 before it (each start cost the update a workflow task of its own)."""
+
+DELIVERIES_BY_ACTIVITY_PATCH = "deliveries-started-by-record"
+"""Since this patch, the record activity starts the delivery workflows after its commit; before,
+this workflow started them as children, and each child's start and end woke it for a workflow
+task that its next update queued behind. Runs without the marker keep starting children."""
 
 RECORD_TIMEOUT = timedelta(seconds=30)
 RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
@@ -215,8 +224,9 @@ class PairingWorkflow:
         first = recording.events[0].sequence
         await workflow.wait_condition(lambda: self._recorded_up_to == first - 1)
         types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
+        by_activity = workflow.patched(DELIVERIES_BY_ACTIVITY_PATCH)
         await workflow.execute_activity(
-            RECORD_EVENTS,
+            RECORD_EVENTS_AND_START_DELIVERIES if by_activity else RECORD_EVENTS,
             recording,
             result_type=RecordResult,
             start_to_close_timeout=RECORD_TIMEOUT,
@@ -224,6 +234,8 @@ class PairingWorkflow:
             summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
         )
         self._recorded_up_to = recording.last_sequence
+        if by_activity:
+            return
         if recording.notifications and workflow.patched(DELIVERY_PATCH):
             if workflow.patched(UNAWAITED_DELIVERY_PATCH):
                 self._start_deliveries(recording.notifications)

@@ -26,7 +26,9 @@ HISTORIES = sorted(ROOT.rglob("*.json"))
 SCENARIOS = {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_withdraw"}
 
 
-@pytest.mark.parametrize("folder", [ROOT, ROOT / "v1", ROOT / "v2"], ids=["current", "v1", "v2"])
+@pytest.mark.parametrize(
+    "folder", [ROOT, ROOT / "v1", ROOT / "v2", ROOT / "v3"], ids=["current", "v1", "v2", "v3"]
+)
 def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
     folder: Path,
 ) -> None:
@@ -37,6 +39,15 @@ def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
 
 def test_current_histories_include_a_notification_delivery() -> None:
     assert any(path.stem.endswith("-delivery") for path in ROOT.glob("*.json"))
+
+
+def test_current_pairings_start_deliveries_from_the_record_activity_not_as_children() -> None:
+    """v3 pairings started children; since `deliveries-started-by-record` none do."""
+    pairings = [path for path in ROOT.glob("*.json") if not path.stem.endswith("-delivery")]
+    children = "startChildWorkflowExecutionInitiatedEventAttributes"
+    assert not any(children in path.read_text() for path in pairings)
+    assert any(children in path.read_text() for path in (ROOT / "v3").glob("*.json"))
+    assert all("record_events_and_start_deliveries" in path.read_text() for path in pairings)
 
 
 @pytest.mark.parametrize(
