@@ -14,7 +14,11 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.notifications import Notification
-from workflows.messages import NOTIFICATION_WORKFLOW, notification_workflow_id
+from workflows.messages import (
+    NOTIFICATION_WORKFLOW,
+    notification_workflow_id,
+    notification_workflow_summary,
+)
 
 
 class DeliveryStarter:
@@ -34,6 +38,6 @@ class DeliveryStarter:
                 id=workflow_id,
                 task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                static_summary=f"{notification.kind.value} for {notification.pairing_id}",
+                static_summary=notification_workflow_summary(notification),
             )
         return workflow_id

@@ -11,6 +11,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.events import PairingProposed
+    from domain.notifications import Notification
     from domain.recording import RecordedEvent
     from domain.state import PairingState
 
@@ -31,6 +32,11 @@ QUERY_EVENTS = "events"
 def notification_workflow_id(notification_id: str) -> str:
     """One delivery workflow per notification: starting it twice finds it already started."""
     return f"notification-{notification_id}"
+
+
+def notification_workflow_summary(notification: Notification) -> str:
+    """What the Web UI lists for a delivery workflow: its kind and pairing, never a person."""
+    return f"{notification.kind.value} for {notification.pairing_id}"
 
 
 class Carried(BaseModel):

@@ -56,6 +56,7 @@ with workflow.unsafe.imports_passed_through():
         Carried,
         PairingWorkflowInput,
         notification_workflow_id,
+        notification_workflow_summary,
     )
 
 DELIVERY_PATCH = "notification-delivery"
@@ -303,7 +304,7 @@ async def _start_delivery(notification: Notification) -> None:
             notification,
             id=notification_workflow_id(notification.notification_id),
             parent_close_policy=ParentClosePolicy.ABANDON,
-            static_summary=f"{notification.kind.value} for {notification.pairing_id}",
+            static_summary=notification_workflow_summary(notification),
         )
 
 
