@@ -10,7 +10,7 @@ import asyncio
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -19,6 +19,7 @@ import asyncpg
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.converter import DataConverter
+from temporalio.testing import WorkflowEnvironment
 
 from activities.delivery import SecretariatContacts
 from domain.ids import workflow_id
@@ -26,6 +27,7 @@ from domain.notifications import Recipient
 from iurc.client import PairingClient
 from iurc.codec import KeyRing, encrypted_converter
 from worker import build_worker
+from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
 TEMPORAL_CLI = BIN / "temporal"
@@ -57,6 +59,27 @@ def test_data_converter() -> DataConverter:
 
 
 test_data_converter.__test__ = False  # type: ignore[attr-defined]  # a helper pytest must not collect
+
+
+async def start_dev_server(
+    *, suggest_continue_as_new_after: int | None = None, extra_args: Sequence[str] = ()
+) -> WorkflowEnvironment:
+    """The CLI's dev server as the tests use it: the test converter, the pairing search
+    attributes, and optionally a history length after which it suggests continue-as-new
+    (production: 4 Ki events), so that short tests cross one."""
+    args = list(extra_args)
+    if suggest_continue_as_new_after is not None:
+        args = [
+            "--dynamic-config-value",
+            f"limit.historyCount.suggestContinueAsNew={suggest_continue_as_new_after}",
+            *args,
+        ]
+    return await WorkflowEnvironment.start_local(
+        data_converter=test_data_converter(),
+        dev_server_existing_path=str(TEMPORAL_CLI),
+        search_attributes=ALL_SEARCH_ATTRIBUTES,
+        dev_server_extra_args=args,
+    )
 
 
 @asynccontextmanager

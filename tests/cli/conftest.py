@@ -26,9 +26,8 @@ from adapters.postgres.cities import import_profiles
 from domain.profiles import ProfileFile
 from iurc.cli.app import app
 from iurc.cli.files import load_model
-from tests.temporal_support import TEMPORAL_CLI, TEST_CODEC_KEYS, test_data_converter
+from tests.temporal_support import TEST_CODEC_KEYS, start_dev_server
 from worker import build_worker
-from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CLOSED_PORT = "127.0.0.1:1"
@@ -61,11 +60,7 @@ class Cli:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def cli_temporal() -> AsyncIterator[WorkflowEnvironment]:
     """A dev server for the CLI tests, with the pairing search attributes registered."""
-    async with await WorkflowEnvironment.start_local(
-        data_converter=test_data_converter(),
-        dev_server_existing_path=str(TEMPORAL_CLI),
-        search_attributes=ALL_SEARCH_ATTRIBUTES,
-    ) as environment:
+    async with await start_dev_server() as environment:
         yield environment
 
 

@@ -14,8 +14,7 @@ import pytest_asyncio
 from temporalio.testing import WorkflowEnvironment
 
 from iurc.client import PairingClient
-from tests.temporal_support import TEMPORAL_CLI, running_worker, test_data_converter
-from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
+from tests.temporal_support import running_worker, start_dev_server
 
 SUGGEST_CONTINUE_AS_NEW_AFTER = 40
 """History events after which the dev server suggests continue-as-new (production: 4 Ki)."""
@@ -23,13 +22,9 @@ SUGGEST_CONTINUE_AS_NEW_AFTER = 40
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with await WorkflowEnvironment.start_local(
-        data_converter=test_data_converter(),
-        dev_server_existing_path=str(TEMPORAL_CLI),
-        search_attributes=ALL_SEARCH_ATTRIBUTES,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={SUGGEST_CONTINUE_AS_NEW_AFTER}",
+    async with await start_dev_server(
+        suggest_continue_as_new_after=SUGGEST_CONTINUE_AS_NEW_AFTER,
+        extra_args=[
             "--dynamic-config-value",
             "system.forceSearchAttributesCacheRefreshOnRead=true",
         ],

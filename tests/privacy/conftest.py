@@ -21,8 +21,7 @@ from domain import commands as cmd
 from domain.ids import workflow_id
 from domain.stakeholders import Helix, Stakeholder
 from iurc.journey import action_plan, journey, stakeholder
-from tests.temporal_support import TEMPORAL_CLI, running_worker, test_data_converter
-from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
+from tests.temporal_support import running_worker, start_dev_server
 
 CYCLE = 2031
 
@@ -38,11 +37,7 @@ class RecordedPairing:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def privacy_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with await WorkflowEnvironment.start_local(
-        data_converter=test_data_converter(),
-        dev_server_existing_path=str(TEMPORAL_CLI),
-        search_attributes=ALL_SEARCH_ATTRIBUTES,
-    ) as environment:
+    async with await start_dev_server() as environment:
         yield environment
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 import structlog
+from hypothesis import currently_in_test_context, event, note
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
@@ -39,11 +40,11 @@ from domain.view import view_of
 from iurc.cli.files import load_model
 from iurc.client import PairingClient
 from iurc.journey import journey
-from tests.temporal_support import TEMPORAL_CLI, TEST_CONTACTS, eventually, test_data_converter
+from tests.temporal_support import TEST_CONTACTS, eventually, start_dev_server
 from worker import build_worker
 from workflows.messages import Carried, PairingWorkflowInput
 from workflows.pairing import PairingWorkflow
-from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES, initial_search_attributes
+from workflows.search_attributes import initial_search_attributes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SUGGEST_CONTINUE_AS_NEW_AFTER = 30
@@ -98,14 +99,8 @@ async def bad_input_stack(database_url: str, tag: str) -> AsyncIterator[BadInput
 
     Captured, because the CLI tests run commands while CliRunner has replaced sys.stdout.
     """
-    async with await WorkflowEnvironment.start_local(
-        data_converter=test_data_converter(),
-        dev_server_existing_path=str(TEMPORAL_CLI),
-        search_attributes=ALL_SEARCH_ATTRIBUTES,
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={SUGGEST_CONTINUE_AS_NEW_AFTER}",
-        ],
+    async with await start_dev_server(
+        suggest_continue_as_new_after=SUGGEST_CONTINUE_AS_NEW_AFTER
     ) as env:
         pool = await create_pool(database_url, min_size=1, max_size=4)
         try:
@@ -259,3 +254,15 @@ async def assert_all_histories_clean(client: Client, since: datetime) -> History
     await asyncio.gather(*(check(workflow, run_id) for workflow, run_id in runs))
     assert report.runs == len(runs)
     return report
+
+
+def tally(label: str) -> None:
+    """Count an outcome for --hypothesis-show-statistics (the deterministic tests count none)."""
+    if currently_in_test_context():
+        event(label)
+
+
+def trace(line: str) -> None:
+    """A line of the falsifying example's story (the deterministic tests tell none)."""
+    if currently_in_test_context():
+        note(line)

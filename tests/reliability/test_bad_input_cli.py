@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, currently_in_test_context, event, given, note, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
@@ -46,6 +46,8 @@ from tests.reliability.bad_input_fixtures import (
     bad_input_stack,
     start_at_stage,
     stored_rows,
+    tally,
+    trace,
 )
 from tests.temporal_support import TEST_CODEC_KEYS
 
@@ -110,17 +112,6 @@ async def clean_histories(stack: BadInputStack) -> AsyncIterator[None]:
     since = datetime.now(UTC) - timedelta(seconds=1)
     yield
     await assert_all_histories_clean(stack.client, since)
-
-
-def tally(label: str) -> None:
-    """Count an outcome for --hypothesis-show-statistics (the deterministic tests count none)."""
-    if currently_in_test_context():
-        event(label)
-
-
-def trace(line: str) -> None:
-    if currently_in_test_context():
-        note(line)
 
 
 def assert_clean_exit(result: Result, argv: Sequence[str]) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from hypothesis import HealthCheck, currently_in_test_context, event, given, note, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_json
@@ -65,6 +65,8 @@ from tests.reliability.bad_input_fixtures import (
     bad_input_stack,
     start_at_stage,
     stored_rows,
+    tally,
+    trace,
     wait_until_stored,
 )
 from tests.temporal_support import eventually, test_data_converter
@@ -196,18 +198,6 @@ def signal_reason(invalid: ValidationError) -> str:
         f"{'.'.join(str(part) for part in problem['loc']) or 'payload'}: {problem['msg']}"
         for problem in invalid.errors(include_url=False)
     )
-
-
-def tally(label: str) -> None:
-    """Count an outcome for --hypothesis-show-statistics (the deterministic tests count none)."""
-    if currently_in_test_context():
-        event(label)
-
-
-def trace(line: str) -> None:
-    """A line of the falsifying example's story (the deterministic tests tell none)."""
-    if currently_in_test_context():
-        note(line)
 
 
 def text_at(payload: Any, *path: str) -> str | None:

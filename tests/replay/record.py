@@ -41,14 +41,13 @@ from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.temporal import register_search_attributes
 from tests.temporal_support import (
-    TEMPORAL_CLI,
     TEST_SERVER,
     eventually,
     running_worker,
+    start_dev_server,
     test_data_converter,
 )
 from workflows.notification import notification_workflow_id
-from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 
@@ -144,15 +143,7 @@ async def main() -> None:
     async with database() as url:
         await migrate(url)
         pool = await create_pool(url)
-        dev = await WorkflowEnvironment.start_local(
-            data_converter=test_data_converter(),
-            dev_server_existing_path=str(TEMPORAL_CLI),
-            search_attributes=ALL_SEARCH_ATTRIBUTES,
-            dev_server_extra_args=[
-                "--dynamic-config-value",
-                "limit.historyCount.suggestContinueAsNew=40",
-            ],
-        )
+        dev = await start_dev_server(suggest_continue_as_new_after=40)
         async with dev, running_worker(dev.client, pool) as pairings:
             pid = await full_lifecycle(dev, pairings)
             print(*await save_runs(dev.client, "full_lifecycle", pid), sep="\n")
