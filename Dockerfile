@@ -28,6 +28,7 @@ RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))
 # (tests/ and the rest stay out; see also .dockerignore); README.md is the package's `readme`.
 COPY README.md worker.py ./
 COPY domain/ domain/
+COPY contracts/ contracts/
 COPY workflows/ workflows/
 COPY activities/ activities/
 COPY adapters/ adapters/

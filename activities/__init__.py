@@ -1,5 +1,5 @@
-"""Side effects of the lifecycle: the event store, the read model and the notification outbox.
+"""Side effects of the lifecycle: the event store, the read model and notification delivery.
 
-Workflows know activities only through `activities.contracts` (names and models), so that
-the workflow sandbox never imports a database driver.
+Workflows know activities only by the names and models in `contracts`, so that the workflow
+sandbox never imports a database driver, and nothing here imports a workflow.
 """

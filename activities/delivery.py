@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.contracts import (
+from adapters.calendar import next_working_moment
+from adapters.notify.channel import DeliveryError
+from adapters.notify.invitation import invitation_uid, meeting_invitation
+from adapters.notify.router import Notifier
+from adapters.postgres import outbox
+from contracts.delivery import (
     GIVE_UP_DELIVERY,
     PLAN_DELIVERY,
     SEND_MESSAGE,
@@ -28,11 +33,6 @@ from activities.contracts import (
     SendRequest,
     Sent,
 )
-from adapters.calendar import next_working_moment
-from adapters.notify.channel import DeliveryError
-from adapters.notify.invitation import invitation_uid, meeting_invitation
-from adapters.notify.router import Notifier
-from adapters.postgres import outbox
 from domain.messages import Attachment, OutgoingMessage, language_for, render
 from domain.notifications import Audience, Notification, NotificationKind, Recipient
 

@@ -13,12 +13,12 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from domain.notifications import Notification
-from workflows.messages import (
+from contracts.delivery import (
     NOTIFICATION_WORKFLOW,
     notification_workflow_id,
     notification_workflow_summary,
 )
+from domain.notifications import Notification
 
 
 class DeliveryStarter:

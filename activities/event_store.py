@@ -12,15 +12,17 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.contracts import RECORD_EVENTS, RECORD_EVENTS_AND_START_DELIVERIES, RecordResult
 from activities.delivery_starts import DeliveryStarter
 from adapters.postgres.event_store import EventStreamConflictError, append
+from contracts.recording import (
+    EVENT_STREAM_CONFLICT,
+    RECORD_EVENTS,
+    RECORD_EVENTS_AND_START_DELIVERIES,
+    RecordResult,
+)
 from domain.recording import Recording
 
 log = structlog.get_logger()
-
-EVENT_STREAM_CONFLICT = "EventStreamConflict"
-"""The ApplicationError type a workflow can match on."""
 
 
 class EventStoreActivities:

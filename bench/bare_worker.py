@@ -14,11 +14,12 @@ from temporalio.worker import Worker
 from bench.bare import BareWorkflow, noop
 from iurc.logs import configure_logging
 from iurc.settings import Settings
+from iurc.shutdown import stop_on_signals
 from iurc.temporal import connect
-from worker import GRACEFUL_SHUTDOWN, WORKFLOW_RUNNER, stop_on_signals
+from iurc.wiring import GRACEFUL_SHUTDOWN, WORKFLOW_RUNNER
 
 
-async def serve(settings: Settings) -> None:
+async def run_bare_worker(settings: Settings) -> None:
     """Poll the configured task queue until SIGINT or SIGTERM, as the production worker does."""
     stop = stop_on_signals()
     client = await connect(settings)
@@ -39,7 +40,7 @@ async def serve(settings: Settings) -> None:
 def main() -> None:
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(serve(settings))
+    asyncio.run(run_bare_worker(settings))
 
 
 if __name__ == "__main__":

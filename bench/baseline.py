@@ -17,13 +17,13 @@ from bench.bare import BARE_WORKFLOW, UPDATE
 from bench.lifecycle import ACTOR, DriveResult, measure
 from bench.load import CYCLE, Pair, Timings
 from bench.stack import CpuProbe, WorkerProcess
+from contracts.pairing import PairingWorkflowInput
 from domain.cities import City
 from domain.commands import CommandRequest
 from domain.decider import propose_pairing
 from domain.evolve import initial_state
 from domain.view import view_of
 from iurc.journey import journey
-from workflows.messages import PairingWorkflowInput
 from workflows.search_attributes import initial_search_attributes
 
 

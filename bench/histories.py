@@ -19,8 +19,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from bench.load import Pair
+from contracts.delivery import notification_workflow_id
 from domain.ids import workflow_id
-from workflows.messages import notification_workflow_id
 
 SAMPLE = 10
 """Pairings counted: their histories are alike, a few give the average."""

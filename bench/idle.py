@@ -21,12 +21,12 @@ from bench.bare import BARE_WORKFLOW, UPDATE
 from bench.lifecycle import ACTOR
 from bench.load import CYCLE, Pair, bench_catalog, drive
 from bench.stack import WorkerProcess
+from contracts.pairing import PairingWorkflowInput
 from domain.cities import City
 from domain.commands import CommandRequest
 from domain.decider import propose_pairing
 from iurc.client import PairingClient
 from iurc.journey import journey
-from workflows.messages import PairingWorkflowInput
 
 WARM_UP = 20
 """Pairings opened before the first reading, so one-off imports and caches are not counted

@@ -21,7 +21,7 @@ from temporalio.worker import Replayer
 
 from bench.load import Pair
 from domain.ids import workflow_id
-from worker import WORKFLOW_RUNNER
+from iurc.wiring import WORKFLOW_RUNNER
 from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 

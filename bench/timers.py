@@ -29,7 +29,7 @@ from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.temporal import register_search_attributes
-from worker import build_worker
+from iurc.wiring import build_worker
 
 STEPS = (
     ("ReminderIssued", Staleness.REMINDED),

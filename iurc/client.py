@@ -23,6 +23,15 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from contracts.pairing import (
+    QUERY_EVENTS,
+    QUERY_STATE,
+    QUERY_VIEW,
+    SIGNAL_SUBMIT,
+    TASK_QUEUE,
+    UPDATE_EXECUTE,
+    PairingWorkflowInput,
+)
 from domain import errors
 from domain.catalog import SEED_CATALOG
 from domain.cities import City
@@ -36,15 +45,6 @@ from domain.recording import RecordedEvent
 from domain.state import PairingState
 from domain.topics import Topic
 from domain.view import PairingView, view_of
-from workflows.messages import (
-    QUERY_EVENTS,
-    QUERY_STATE,
-    QUERY_VIEW,
-    SIGNAL_SUBMIT,
-    TASK_QUEUE,
-    UPDATE_EXECUTE,
-    PairingWorkflowInput,
-)
 from workflows.pairing import PairingWorkflow
 from workflows.search_attributes import initial_search_attributes
 

@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -28,9 +27,6 @@ from temporalio.converter import (
     DefaultFailureConverterWithEncodedAttributes,
     PayloadCodec,
 )
-
-if TYPE_CHECKING:
-    from iurc.settings import Settings
 
 ENCODING = b"binary/encrypted"
 """The `encoding` metadata of a sealed payload."""
@@ -186,14 +182,6 @@ def encrypted_converter(ring: KeyRing) -> DataConverter:
     )
 
 
-def key_ring(settings: Settings) -> KeyRing | None:
-    """The configured key ring, or None when IURC_CODEC_KEYS is unset."""
-    if settings.codec_keys is None:
-        return None
-    return KeyRing.parse(settings.codec_keys.get_secret_value(), settings.codec_active_key)
-
-
-def data_converter(settings: Settings) -> DataConverter:
-    """What every process connects with: encrypted when keys are configured."""
-    ring = key_ring(settings)
+def data_converter(ring: KeyRing | None) -> DataConverter:
+    """What every process connects with: encrypted when there are keys."""
     return pydantic_data_converter if ring is None else encrypted_converter(ring)

@@ -23,7 +23,7 @@ from aiohttp import hdrs, web
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from iurc.codec import CodecKeyError, EncryptionCodec, UndecryptablePayloadError, key_ring
+from iurc.codec import CodecKeyError, EncryptionCodec, UndecryptablePayloadError
 from iurc.settings import Settings
 
 log = structlog.get_logger()
@@ -141,7 +141,7 @@ def build_app(
 
 def app_for(settings: Settings, host: str) -> web.Application:
     """The application for `settings`, or CodecServerError saying why it must not start."""
-    ring = key_ring(settings)
+    ring = settings.key_ring()
     if ring is None:
         raise CodecServerError(
             "IURC_CODEC_KEYS is not set: there is nothing to decode with (the keys must be "
@@ -171,7 +171,7 @@ async def listening(app: web.Application, *, host: str, port: int) -> AsyncItera
         log.info("codec server stopped")
 
 
-async def serve(
+async def serve_codec(
     app: web.Application,
     *,
     host: str,

@@ -12,8 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.pairing import TASK_QUEUE
 from iurc.codec import CodecKeyError, KeyRing
-from workflows.messages import TASK_QUEUE
 
 
 class Settings(BaseSettings):
@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     max_cached_workflows: int = Field(default=1000, ge=0)
     """Workflows a worker keeps in memory between tasks (the SDK's default); each open pairing
     beyond it is replayed from its history on its next task instead of resumed from memory."""
+
+    def key_ring(self) -> KeyRing | None:
+        """The payload encryption keys, or None when IURC_CODEC_KEYS is unset."""
+        if self.codec_keys is None:
+            return None
+        return KeyRing.parse(self.codec_keys.get_secret_value(), self.codec_active_key)
 
     @model_validator(mode="after")
     def _safe_outside_development(self) -> Settings:

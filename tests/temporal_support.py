@@ -26,7 +26,7 @@ from domain.ids import workflow_id
 from domain.notifications import Recipient
 from iurc.client import PairingClient
 from iurc.codec import KeyRing, encrypted_converter
-from worker import build_worker
+from iurc.wiring import build_worker
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent

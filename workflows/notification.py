@@ -16,8 +16,9 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.contracts import (
+    from contracts.delivery import (
         GIVE_UP_DELIVERY,
+        NOTIFICATION_WORKFLOW,
         PLAN_DELIVERY,
         SEND_MESSAGE,
         Batch,
@@ -27,7 +28,6 @@ with workflow.unsafe.imports_passed_through():
         Sent,
     )
     from domain.notifications import Notification
-    from workflows.messages import NOTIFICATION_WORKFLOW, notification_workflow_id
 
 SEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=30),
@@ -43,7 +43,7 @@ starts the delivery (a read and a render), which saves the engine an activity ta
 workflow task per notification, the largest share of what a delivery cost (BENCHMARKS.md)."""
 
 
-__all__ = ["NotificationWorkflow", "notification_workflow_id"]
+__all__ = ["NotificationWorkflow"]
 
 
 @workflow.defn(name=NOTIFICATION_WORKFLOW)

@@ -24,11 +24,22 @@ with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
     from pydantic import ValidationError
 
-    from activities.contracts import (
-        RECORD_EVENTS,
-        RECORD_EVENTS_AND_START_DELIVERIES,
-        RecordResult,
+    from contracts.delivery import (
+        NOTIFICATION_WORKFLOW,
+        notification_workflow_id,
+        notification_workflow_summary,
     )
+    from contracts.pairing import (
+        PAIRING_WORKFLOW,
+        QUERY_EVENTS,
+        QUERY_STATE,
+        QUERY_VIEW,
+        SIGNAL_SUBMIT,
+        UPDATE_EXECUTE,
+        Carried,
+        PairingWorkflowInput,
+    )
+    from contracts.recording import RECORD_EVENTS, RECORD_EVENTS_AND_START_DELIVERIES, RecordResult
     from domain.commands import KEY_PATTERN, CommandEnvelope, CommandRequest
     from domain.deadlines import next_deadline
     from domain.decider import decide, decide_deadlines, reject
@@ -46,18 +57,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.state import PairingState
     from domain.view import PairingView, checklist_markdown, view_of
     from workflows import search_attributes
-    from workflows.messages import (
-        NOTIFICATION_WORKFLOW,
-        QUERY_EVENTS,
-        QUERY_STATE,
-        QUERY_VIEW,
-        SIGNAL_SUBMIT,
-        UPDATE_EXECUTE,
-        Carried,
-        PairingWorkflowInput,
-        notification_workflow_id,
-        notification_workflow_summary,
-    )
 
 DELIVERY_PATCH = "notification-delivery"
 """Histories recorded before notifications were delivered start no delivery workflows."""
@@ -76,7 +75,7 @@ RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 """Appends retry until PostgreSQL is back: an accepted command must never be lost."""
 
 
-@workflow.defn
+@workflow.defn(name=PAIRING_WORKFLOW)
 class PairingWorkflow:
     """The life of one pairing, from matching to completed or withdrawn."""
 

@@ -13,10 +13,10 @@ from rich.markup import escape
 
 from iurc.cli.errors import EXIT_USAGE
 from iurc.codec import CodecKeyError, new_key_line
-from iurc.codec_server import DEFAULT_PORT, CodecServerError, app_for, origins, serve
+from iurc.codec_server import DEFAULT_PORT, CodecServerError, app_for, origins, serve_codec
 from iurc.logs import configure_logging
 from iurc.settings import Settings
-from worker import stop_on_signals
+from iurc.shutdown import stop_on_signals
 
 console = Console(stderr=True, highlight=False)
 
@@ -65,7 +65,7 @@ def codec_server(
         )
 
     async def main() -> None:
-        await serve(app, host=host, port=port, stop=stop_on_signals(), on_ready=ready)
+        await serve_codec(app, host=host, port=port, stop=stop_on_signals(), on_ready=ready)
 
     try:
         asyncio.run(main())

@@ -14,9 +14,10 @@ from iurc.cli.errors import EXIT_USAGE
 from iurc.codec_server import DEFAULT_PORT
 from iurc.logs import configure_logging
 from iurc.settings import Settings
+from iurc.shutdown import stop_on_signals
 from iurc.stack.runtime import StackRuntime
 from iurc.stack.up import run_stack
-from worker import serve, stop_on_signals
+from iurc.wiring import run_worker
 
 console = Console(stderr=True, highlight=False)
 
@@ -129,4 +130,8 @@ def worker() -> None:
     """
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
-    asyncio.run(serve(settings))
+
+    async def main() -> None:
+        await run_worker(settings, stop_on_signals())
+
+    asyncio.run(main())

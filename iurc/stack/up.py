@@ -24,12 +24,11 @@ from iurc.client import PairingClient
 from iurc.codec import UNENCRYPTED_WARNING
 from iurc.codec_server import app_for, listening
 from iurc.demo import SEED_PROFILES, load_demo
-from iurc.notify import NotifySettings, build_contacts, build_notifier
 from iurc.settings import Settings
 from iurc.stack.runtime import StackRuntime, remove_runtime, write_runtime
 from iurc.stack.temporal_server import TemporalDevServer
 from iurc.temporal import connect, register_search_attributes
-from worker import build_worker, database
+from iurc.wiring import configured_worker, database
 
 Report = Callable[[str], None]
 CODEC_HOST = "127.0.0.1"
@@ -81,16 +80,11 @@ async def run_stack(
                 codec_url=codec_url,
             )
             write_runtime(settings.data_dir, runtime)
-            notify = NotifySettings()
-            worker = build_worker(
-                client,
-                pool,
-                settings.task_queue,
-                notifier=build_notifier(notify),
-                contacts=build_contacts(notify),
-            )
-            async with worker:
-                report(f"worker polling task queue {settings.task_queue}")
+            async with configured_worker(here, client, pool):
+                report(
+                    f"worker polling task queue {here.task_queue}, keeping up to "
+                    f"{here.max_cached_workflows} pairings in memory"
+                )
                 loaded: list[str] = []
                 if demo:
                     report("loading the demo programme")

@@ -11,9 +11,9 @@ from structlog.testing import capture_logs
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
-from activities.contracts import RecordResult
 from activities.event_store import EventStoreActivities
 from adapters.postgres.read_model import get_pairing, list_notifications
+from contracts.recording import RecordResult
 from domain import commands as cmd
 from domain.catalog import SEED_CATALOG
 from domain.decider import decide, decide_deadlines, propose_pairing

@@ -26,8 +26,8 @@ from adapters.postgres.cities import import_profiles
 from domain.profiles import ProfileFile
 from iurc.cli.app import app
 from iurc.cli.files import load_model
+from iurc.wiring import build_worker
 from tests.temporal_support import TEST_CODEC_KEYS, start_dev_server
-from worker import build_worker
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CLOSED_PORT = "127.0.0.1:1"

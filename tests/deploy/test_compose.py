@@ -36,11 +36,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres
+from contracts.pairing import TASK_QUEUE
 from iurc.notify import NotifySettings
 from iurc.settings import Settings
+from iurc.wiring import GRACEFUL_SHUTDOWN
 from tests.temporal_support import BIN, TEMPORAL_CLI
-from worker import GRACEFUL_SHUTDOWN
-from workflows.messages import TASK_QUEUE
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.ids import workflow_id
 from iurc.codec import ENCODING, KEY_ID, EncryptionCodec, KeyRing
-from iurc.codec_server import app_for, serve
+from iurc.codec_server import app_for, serve_codec
 from iurc.settings import Settings
 from tests.privacy.conftest import RecordedPairing
 from tests.privacy.support import found_in, free_port, history_payloads, personal_data
@@ -44,7 +44,7 @@ async def codec_url() -> AsyncIterator[str]:
     port, stop = free_port(), asyncio.Event()
     ready = asyncio.Event()
     server = asyncio.create_task(
-        serve(
+        serve_codec(
             app_for(settings, "127.0.0.1"),
             host="127.0.0.1",
             port=port,

@@ -28,7 +28,7 @@ def test_keys_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("IURC_CODEC_KEYS", f"new:{KEY}, old:{KEY}")
     monkeypatch.setenv("IURC_CODEC_ACTIVE_KEY", "old")
     settings = Settings()
-    converter = data_converter(settings)
+    converter = data_converter(settings.key_ring())
     assert isinstance(converter.payload_codec, EncryptionCodec)
     assert converter.payload_codec.ring.ids == ["new", "old"]
     assert converter.payload_codec.ring.active == "old"
@@ -41,7 +41,7 @@ def test_the_first_key_is_active_by_default() -> None:
 
 
 def test_without_keys_the_plain_pydantic_converter_is_used() -> None:
-    assert data_converter(Settings()) is pydantic_data_converter
+    assert data_converter(Settings().key_ring()) is pydantic_data_converter
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.cities import import_profiles
 from adapters.postgres.event_store import create_pool
+from contracts.pairing import Carried, PairingWorkflowInput
 from domain import commands as cmd
 from domain.catalog import SEED_CATALOG
 from domain.cities import City
@@ -40,9 +41,8 @@ from domain.view import view_of
 from iurc.cli.files import load_model
 from iurc.client import PairingClient
 from iurc.journey import journey
+from iurc.wiring import build_worker
 from tests.temporal_support import TEST_CONTACTS, eventually, start_dev_server
-from worker import build_worker
-from workflows.messages import Carried, PairingWorkflowInput
 from workflows.pairing import PairingWorkflow
 from workflows.search_attributes import initial_search_attributes
 

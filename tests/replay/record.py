@@ -32,6 +32,7 @@ from adapters.postgres.server import (
     ensure_database,
     local_server_answers,
 )
+from contracts.delivery import notification_workflow_id
 from domain import commands as cmd
 from domain.ids import workflow_id
 from domain.meetings import MeetingKind
@@ -47,7 +48,6 @@ from tests.temporal_support import (
     start_dev_server,
     test_data_converter,
 )
-from workflows.notification import notification_workflow_id
 
 HISTORIES = Path(__file__).resolve().parent.parent / "histories"
 

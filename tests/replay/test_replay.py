@@ -15,8 +15,8 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from iurc.wiring import WORKFLOW_RUNNER
 from tests.temporal_support import test_data_converter
-from worker import WORKFLOW_RUNNER
 from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 

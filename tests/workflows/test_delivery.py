@@ -27,15 +27,15 @@ from adapters.notify.channel import LogChannel
 from adapters.notify.email import EmailChannel, SmtpSettings
 from adapters.notify.router import Notifier
 from adapters.postgres.outbox import begin_attempt
+from contracts.delivery import notification_workflow_id
 from domain import commands as cmd
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.journey import journey
+from iurc.wiring import build_worker
 from tests.notify.peers import Inbox, free_port
 from tests.temporal_support import TEST_CONTACTS, eventually
-from worker import build_worker
-from workflows.notification import notification_workflow_id
 
 EVERY_AUDIENCE = dict.fromkeys(
     ("focal_points", "programme_officer", "head_of_secretariat", "secretariat"), "email"

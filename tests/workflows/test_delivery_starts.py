@@ -16,11 +16,11 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
 from activities.delivery_starts import DeliveryStarter
 from activities.event_store import EventStoreActivities
+from contracts.delivery import notification_workflow_id
 from domain.catalog import SEED_CATALOG
 from domain.decider import decide_deadlines, propose_pairing
 from domain.evolve import initial_state
 from domain.recording import first_recording, record
-from workflows.messages import notification_workflow_id
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 

@@ -1,8 +1,4 @@
-"""Names and result models of the activities, shared by the workflows and the worker.
-
-Kept free of any I/O library: workflows import this module, and the import contracts in
-pyproject.toml forbid workflows from reaching asyncpg, even indirectly.
-"""
+"""Delivering notifications: the delivery workflow's name and ids, and its activities' models."""
 
 from __future__ import annotations
 
@@ -12,28 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.messages import OutgoingMessage
+from domain.notifications import Notification
 
-RECORD_EVENTS = "record_events"
-"""Append a `domain.recording.Recording` to the event store, project it and queue its messages."""
-RECORD_EVENTS_AND_START_DELIVERIES = "record_events_and_start_deliveries"
-"""The same append, then a NotificationWorkflow started for each of its notifications.
-
-Started by the activity rather than as children of the pairing: each child reported its start
-and its end back to the pairing, two workflow tasks that the pairing's next update had to
-queue behind (BENCHMARKS.md, round trips per step)."""
-
-
-class RecordResult(BaseModel):
-    """What an append changed; a retried append reports zero new rows."""
-
-    model_config = ConfigDict(frozen=True)
-
-    appended: int
-    already_present: int
-    notifications_queued: int
-    deliveries: tuple[str, ...] = ()
-    """Ids of the delivery workflows this append started or found started, in order."""
-
+NOTIFICATION_WORKFLOW = "NotificationWorkflow"
+"""The workflow type that delivers one notification (workflows/notification.py)."""
 
 PLAN_DELIVERY = "plan_delivery"
 """Resolve a Notification's recipients, render its messages per language, time each batch."""
@@ -41,6 +19,16 @@ SEND_MESSAGE = "send_message"
 """Send one rendered message through the channel routed for its audience, once."""
 GIVE_UP_DELIVERY = "give_up_delivery"
 """Record that a message could not be delivered after every retry."""
+
+
+def notification_workflow_id(notification_id: str) -> str:
+    """One delivery workflow per notification: starting it twice finds it already started."""
+    return f"notification-{notification_id}"
+
+
+def notification_workflow_summary(notification: Notification) -> str:
+    """What the Web UI lists for a delivery workflow: its kind and pairing, never a person."""
+    return f"{notification.kind.value} for {notification.pairing_id}"
 
 
 class Batch(BaseModel):

@@ -1,23 +1,19 @@
-"""The pairing workflow's input and the names of its messages, shared with clients.
+"""The pairing workflow as its callers see it: its task queue, message names and input.
 
 Names are constants so that a client in another service can send an update or signal by
-name without importing the workflow class.
+name without importing the workflow class. README "Wire format" describes the JSON.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, model_validator
-from temporalio import workflow
 
-with workflow.unsafe.imports_passed_through():
-    from domain.events import PairingProposed
-    from domain.notifications import Notification
-    from domain.recording import RecordedEvent
-    from domain.state import PairingState
+from domain.events import PairingProposed
+from domain.recording import RecordedEvent
+from domain.state import PairingState
 
 TASK_QUEUE = "iurc-pairings"
-NOTIFICATION_WORKFLOW = "NotificationWorkflow"
-"""The workflow type that delivers one notification (workflows/notification.py)."""
+PAIRING_WORKFLOW = "PairingWorkflow"
 
 UPDATE_EXECUTE = "execute"
 """Update: a `CommandRequest`; the update id is the idempotency key (PairingClient appends
@@ -27,16 +23,6 @@ SIGNAL_SUBMIT = "submit"
 QUERY_VIEW = "view"
 QUERY_STATE = "state"
 QUERY_EVENTS = "events"
-
-
-def notification_workflow_id(notification_id: str) -> str:
-    """One delivery workflow per notification: starting it twice finds it already started."""
-    return f"notification-{notification_id}"
-
-
-def notification_workflow_summary(notification: Notification) -> str:
-    """What the Web UI lists for a delivery workflow: its kind and pairing, never a person."""
-    return f"{notification.kind.value} for {notification.pairing_id}"
 
 
 class Carried(BaseModel):

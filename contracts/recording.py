@@ -1,0 +1,29 @@
+"""The event-store activity the pairing workflow calls: its names, result and error type."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+RECORD_EVENTS = "record_events"
+"""Append a `domain.recording.Recording` to the event store, project it and queue its messages."""
+RECORD_EVENTS_AND_START_DELIVERIES = "record_events_and_start_deliveries"
+"""The same append, then a NotificationWorkflow started for each of its notifications.
+
+Started by the activity rather than as children of the pairing: each child reported its start
+and its end back to the pairing, two workflow tasks that the pairing's next update had to
+queue behind (BENCHMARKS.md, round trips per step)."""
+
+EVENT_STREAM_CONFLICT = "EventStreamConflict"
+"""The ApplicationError type of an append that found a different event at a stored sequence."""
+
+
+class RecordResult(BaseModel):
+    """What an append changed; a retried append reports zero new rows."""
+
+    model_config = ConfigDict(frozen=True)
+
+    appended: int
+    already_present: int
+    notifications_queued: int
+    deliveries: tuple[str, ...] = ()
+    """Ids of the delivery workflows this append started or found started, in order."""

@@ -1,0 +1,159 @@
+"""The composition root: which workflows and activities a worker runs, and with what.
+
+The worker process (`worker.py`, `iurc worker`), the embedded stack of `iurc up` and the
+tests all build their worker here, from the same settings, so none of them can drift from
+the others (an `iurc up` that ignored IURC_MAX_CACHED_WORKFLOWS once did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import asyncpg
+import structlog
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.delivery import DeliveryActivities, SecretariatContacts
+from activities.delivery_starts import DeliveryStarter
+from activities.event_store import EventStoreActivities
+from adapters.notify.channel import LogChannel
+from adapters.notify.router import Notifier
+from adapters.postgres.event_store import create_pool
+from adapters.postgres.migrate import migrate
+from adapters.postgres.server import EmbeddedPostgres, ensure_database
+from iurc.codec import UNENCRYPTED_WARNING
+from iurc.notify import NotifySettings, build_contacts, build_notifier
+from iurc.settings import Settings
+from iurc.temporal import connect
+from workflows.notification import NotificationWorkflow
+from workflows.pairing import PairingWorkflow
+
+log = structlog.get_logger()
+
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+
+WORKFLOW_RUNNER = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "pydantic",
+        "pydantic_core",
+        "email_validator",
+        "idna",
+        "domain",
+        "contracts",
+        "workflows",
+        "activities",
+    )
+)
+"""The sandbox, with our own pure modules passed through: loaded once per worker instead of
+once per workflow run (pydantic's e-mail check loads its validator lazily).
+
+Passing `workflows` through too saves about a third of a cached pairing's memory and a module
+import per run (BENCHMARKS.md). The price: the sandbox no longer stops a clock, random or I/O
+call made from workflows/ at run time. What guards it instead is what guards domain/: ruff
+bans `datetime.now`, `time.time`, `random` and `uuid4` there, import-linter keeps I/O
+libraries out, the modules hold no mutable state, and tests/replay replays every history."""
+EMBEDDED_DATABASE = "iurc"
+DEFAULT_MAX_CACHED_WORKFLOWS = 1000
+"""The SDK's own default; IURC_MAX_CACHED_WORKFLOWS raises it for a worker that holds more."""
+
+
+def build_worker(
+    client: Client,
+    pool: asyncpg.Pool,
+    task_queue: str,
+    *,
+    notifier: Notifier | None = None,
+    contacts: SecretariatContacts | None = None,
+    max_cached_workflows: int = DEFAULT_MAX_CACHED_WORKFLOWS,
+) -> Worker:
+    """The one place that says which workflows and activities a worker runs (tests use it too).
+
+    Without a notifier, messages go to the log channel: nobody is mailed by accident.
+    """
+    store = EventStoreActivities(pool, DeliveryStarter(client, task_queue))
+    delivery = DeliveryActivities(
+        pool, notifier or Notifier([LogChannel()], {}), contacts or SecretariatContacts()
+    )
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[PairingWorkflow, NotificationWorkflow],
+        workflow_runner=WORKFLOW_RUNNER,
+        activities=[
+            store.record_events,
+            store.record_events_and_start_deliveries,
+            delivery.plan_delivery,
+            delivery.send_message,
+            delivery.give_up_delivery,
+        ],
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+        max_cached_workflows=max_cached_workflows,
+    )
+
+
+def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool) -> Worker:
+    """The worker as the settings describe it: its queue, channels, contacts and cache size.
+
+    Every process that runs pairings in production or in `iurc up` builds it here.
+    """
+    notify = NotifySettings()
+    return build_worker(
+        client,
+        pool,
+        settings.task_queue,
+        notifier=build_notifier(notify),
+        contacts=build_contacts(notify),
+        max_cached_workflows=settings.max_cached_workflows,
+    )
+
+
+@contextlib.asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[str]:
+    """The configured database, or an embedded PostgreSQL under the data directory."""
+    if settings.database_url is not None:
+        yield settings.database_url.get_secret_value()
+        return
+    with EmbeddedPostgres(settings.data_dir / "postgres") as server:
+        yield await ensure_database(server.url, EMBEDDED_DATABASE)
+
+
+async def poll_until(worker: Worker, settings: Settings, stop: asyncio.Event) -> None:
+    """Run `worker` until `stop` is set, saying in the log what it serves and how."""
+    async with worker:
+        log.info(
+            "worker started",
+            temporal=settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            task_queue=settings.task_queue,
+            max_cached_workflows=settings.max_cached_workflows,
+        )
+        await stop.wait()
+        log.info("worker stopping", grace_seconds=GRACEFUL_SHUTDOWN.total_seconds())
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """Migrate, connect, and poll until `stop` is set: the worker process's whole life."""
+    if settings.codec_keys is None:
+        log.warning(UNENCRYPTED_WARNING)
+    async with database(settings) as url:
+        applied = await migrate(url)
+        log.info("migrations applied", applied=applied)
+        pool = await create_pool(url)
+        try:
+            client = await connect(settings)
+            await poll_until(configured_worker(settings, client, pool), settings, stop)
+        finally:
+            await pool.close()
+    log.info("worker stopped")
+
+
+async def migrate_only(settings: Settings) -> None:
+    """Apply the migrations and return: the step before workers start, safe to run twice."""
+    async with database(settings) as url:
+        applied = await migrate(url)
+    log.info("migrations applied", applied=applied or "none, already up to date")
