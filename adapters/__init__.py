@@ -1,4 +1,5 @@
-"""Adapters: the code that talks to the world outside the domain (PostgreSQL, later e-mail).
+"""Adapters: the code that talks to the world outside the domain: PostgreSQL, the notification
+channels (e-mail, webhooks), public-holiday calendars.
 
 They sit behind the activities, which own the Temporal side (retries, errors, logs), so an
 adapter can be tested against a real database without a Temporal server, and the import

@@ -1,7 +1,7 @@
 """The pairing workflow as its callers see it: its task queue, message names and input.
 
 Names are constants so that a client in another service can send an update or signal by
-name without importing the workflow class. README "Wire format" describes the JSON.
+name without importing the workflow class.
 """
 
 from __future__ import annotations

@@ -8,21 +8,38 @@ envelope the workflow receives.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from domain.action_plan import ActionPlan
 from domain.cities import Slug
 from domain.meetings import MeetingKind
-from domain.policy import StalenessPolicy
+from domain.policy import StalenessPolicy, check_follow_up_period, check_idle_limits
 from domain.stages import Stage
 from domain.stakeholders import Stakeholder
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
-"""Ids and idempotency keys: letters, digits and . _ : - only, at most 100, no leading symbol."""
+KEY_RULE = "letters, digits and . _ : - only, at most 100, starting with a letter or digit"
+"""Ids and idempotency keys, in the words every refusal of one uses."""
 Key = Annotated[str, Field(pattern=KEY_PATTERN)]
+
+
+def is_key(text: str) -> bool:
+    """Whether `text` is usable as an id or idempotency key."""
+    return re.fullmatch(KEY_PATTERN, text) is not None
+
+
 Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 Text = Annotated[str, Field(max_length=4000)]
 
@@ -127,14 +144,42 @@ class Withdraw(_Command):
 
 
 class ChangePolicy(_Command):
+    """Change parts of a pairing's staleness policy; every part not given stays as it is.
+
+    The merge happens in the decider, against the policy the pairing has when the command is
+    recorded, so two changes of different parts sent at once both take effect. `policy`, a
+    whole replacement, is how commands were recorded before changes were partial: it still
+    reads, and excludes the other fields.
+    """
+
     kind: Literal["change_policy"] = "change_policy"
-    policy: StalenessPolicy
+    idle_limits: dict[Stage, timedelta] = Field(default_factory=dict)
+    reminder_fraction: Annotated[float, Field(gt=0, lt=1)] | None = None
+    follow_up_period: timedelta | None = None
+    policy: StalenessPolicy | None = None
 
+    @field_validator("idle_limits")
+    @classmethod
+    def _usable_limits(cls, limits: dict[Stage, timedelta]) -> dict[Stage, timedelta]:
+        return check_idle_limits(limits)
 
-class CheckDeadlines(_Command):
-    """Issued by the workflow's own timer, never by a person: see what time has made due."""
+    @field_validator("follow_up_period")
+    @classmethod
+    def _usable_period(cls, period: timedelta | None) -> timedelta | None:
+        return None if period is None else check_follow_up_period(period)
 
-    kind: Literal["check_deadlines"] = "check_deadlines"
+    @model_validator(mode="after")
+    def _changes_something(self) -> ChangePolicy:
+        parts = bool(self.idle_limits) or any(
+            value is not None for value in (self.reminder_fraction, self.follow_up_period)
+        )
+        if self.policy is not None and parts:
+            raise ValueError("give either a whole `policy` or the parts to change, not both")
+        if self.policy is None and not parts:
+            raise ValueError(
+                "nothing to change: give idle_limits, reminder_fraction or follow_up_period"
+            )
+        return self
 
 
 Command = Annotated[
@@ -157,7 +202,7 @@ Command = Annotated[
     | ChangePolicy,
     Field(discriminator="kind"),
 ]
-"""Everything a person or service may send. CheckDeadlines is deliberately not here."""
+"""Everything a person or service may send; what time alone makes due is `decide_deadlines`."""
 
 ACTOR_PATTERN = r"^[^\s].{0,199}$"
 

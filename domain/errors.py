@@ -6,6 +6,8 @@ caller (CLI, service) can tell a refusal from an outage without parsing text.
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 
 class DomainError(Exception):
     """A command the domain refuses; the message is written for the person who sent it."""
@@ -39,5 +41,18 @@ class InvalidPairingError(DomainError):
     """Two cities that cannot form a pairing (two EU cities, the same city twice)."""
 
 
+class PermissionDeniedError(DomainError):
+    """The principal may not send this command to this pairing; the message says who may."""
+
+
 class ReusedKeyError(DomainError):
     """An idempotency key already recorded for a different command: a repeat must be identical."""
+
+
+def explain(invalid: ValidationError, whole: str = "value") -> str:
+    """Every problem pydantic found, each as `where: what`, on one line for a person to read;
+    a problem with the value as a whole is named `whole`."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or whole}: {error['msg']}"
+        for error in invalid.errors(include_url=False)
+    )

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import singledispatch
-from typing import Any
 
 from domain import events as ev
 from domain.meetings import Meeting
 from domain.policy import Staleness
 from domain.stages import Stage
-from domain.state import PairingState, Pilot, PlanStatus
+from domain.state import PairingState, Pilot, PlanStatus, StateChanges
 
 
 def initial_state(event: ev.PairingProposed) -> PairingState:
@@ -44,7 +43,8 @@ def evolve(state: PairingState, event: ev.Event) -> PairingState:
                 event.command_id: event.command_fingerprint,
             }
             changes["command_fingerprints"] = fingerprints
-    return state.model_copy(update={**changes, "version": state.version + 1})
+    changes["version"] = state.version + 1
+    return state.model_copy(update=changes)
 
 
 def fold(events: Iterable[ev.Event]) -> PairingState:
@@ -60,22 +60,22 @@ def fold(events: Iterable[ev.Event]) -> PairingState:
 
 
 @singledispatch
-def _changes(event: ev.Event, state: PairingState) -> dict[str, Any]:
+def _changes(event: ev.Event, state: PairingState) -> StateChanges:
     raise TypeError(f"evolve has no rule for {type(event).__name__}")
 
 
 @_changes.register
-def _(event: ev.PairingProposed, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PairingProposed, state: PairingState) -> StateChanges:
     raise ValueError(f"pairing {state.pairing_id} was already proposed")
 
 
 @_changes.register
-def _(event: ev.ParticipationConfirmed, state: PairingState) -> dict[str, Any]:
+def _(event: ev.ParticipationConfirmed, state: PairingState) -> StateChanges:
     return {"confirmed": state.confirmed | {event.city}}
 
 
 @_changes.register
-def _(event: ev.MeetingScheduled, state: PairingState) -> dict[str, Any]:
+def _(event: ev.MeetingScheduled, state: PairingState) -> StateChanges:
     known = state.meetings.get(event.meeting_id)
     meeting = Meeting(
         meeting_id=event.meeting_id,
@@ -88,7 +88,7 @@ def _(event: ev.MeetingScheduled, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.MeetingHeld, state: PairingState) -> dict[str, Any]:
+def _(event: ev.MeetingHeld, state: PairingState) -> StateChanges:
     known = state.meetings.get(event.meeting_id)
     meeting = Meeting(
         meeting_id=event.meeting_id,
@@ -101,27 +101,27 @@ def _(event: ev.MeetingHeld, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.StudyVisitCompleted, state: PairingState) -> dict[str, Any]:
+def _(event: ev.StudyVisitCompleted, state: PairingState) -> StateChanges:
     return {"study_visits": (*state.study_visits, event.visit_id)}
 
 
 @_changes.register
-def _(event: ev.ActionPlanSubmitted, state: PairingState) -> dict[str, Any]:
+def _(event: ev.ActionPlanSubmitted, state: PairingState) -> StateChanges:
     return {"plan": event.plan, "plan_status": PlanStatus.SUBMITTED}
 
 
 @_changes.register
-def _(event: ev.ActionPlanChangesRequested, state: PairingState) -> dict[str, Any]:
+def _(event: ev.ActionPlanChangesRequested, state: PairingState) -> StateChanges:
     return {"plan_status": PlanStatus.CHANGES_REQUESTED}
 
 
 @_changes.register
-def _(event: ev.ActionPlanApproved, state: PairingState) -> dict[str, Any]:
+def _(event: ev.ActionPlanApproved, state: PairingState) -> StateChanges:
     return {"plan_status": PlanStatus.APPROVED}
 
 
 @_changes.register
-def _(event: ev.PilotFunded, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PilotFunded, state: PairingState) -> StateChanges:
     pilot = Pilot(
         title=event.title,
         amount_eur=event.amount_eur,
@@ -132,7 +132,7 @@ def _(event: ev.PilotFunded, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.PilotMilestoneReported, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PilotMilestoneReported, state: PairingState) -> StateChanges:
     assert state.pilot is not None, "the decider only reports milestones of a funded pilot"
     pilot = state.pilot.model_copy(
         update={"milestone_ids": (*state.pilot.milestone_ids, event.milestone_id)}
@@ -141,23 +141,23 @@ def _(event: ev.PilotMilestoneReported, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.PilotCompleted, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PilotCompleted, state: PairingState) -> StateChanges:
     assert state.pilot is not None, "the decider only completes a funded pilot"
     return {"pilot": state.pilot.model_copy(update={"completed_at": event.occurred_at})}
 
 
 @_changes.register
-def _(event: ev.FollowUpLogged, state: PairingState) -> dict[str, Any]:
+def _(event: ev.FollowUpLogged, state: PairingState) -> StateChanges:
     return {"follow_ups": (*state.follow_ups, event.follow_up_id)}
 
 
 @_changes.register
-def _(event: ev.StakeholderAdded, state: PairingState) -> dict[str, Any]:
+def _(event: ev.StakeholderAdded, state: PairingState) -> StateChanges:
     return {"stakeholders": (*state.stakeholders, event.stakeholder)}
 
 
 @_changes.register
-def _(event: ev.PairingPaused, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PairingPaused, state: PairingState) -> StateChanges:
     # A pause is the secretariat's decision, not silence: whatever staleness there was ends
     # here, and the clock starts afresh when the pairing resumes.
     return {
@@ -168,18 +168,18 @@ def _(event: ev.PairingPaused, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.PairingResumed, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PairingResumed, state: PairingState) -> StateChanges:
     # The clock restarts at the resumption: the pause did not count as silence.
     return {"paused_at": None, "pause_reason": None, "last_activity_at": event.occurred_at}
 
 
 @_changes.register
-def _(event: ev.StageWaived, state: PairingState) -> dict[str, Any]:
+def _(event: ev.StageWaived, state: PairingState) -> StateChanges:
     return {"waived": {**state.waived, event.stage: event.reason}}
 
 
 @_changes.register
-def _(event: ev.PairingWithdrawn, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PairingWithdrawn, state: PairingState) -> StateChanges:
     return {
         "stage": Stage.WITHDRAWN,
         "closed_at": event.occurred_at,
@@ -188,13 +188,13 @@ def _(event: ev.PairingWithdrawn, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.PolicyChanged, state: PairingState) -> dict[str, Any]:
+def _(event: ev.PolicyChanged, state: PairingState) -> StateChanges:
     return {"policy": event.policy}
 
 
 @_changes.register
-def _(event: ev.StageAdvanced, state: PairingState) -> dict[str, Any]:
-    changes: dict[str, Any] = {"stage": event.to_stage}
+def _(event: ev.StageAdvanced, state: PairingState) -> StateChanges:
+    changes: StateChanges = {"stage": event.to_stage}
     if event.to_stage is Stage.FOLLOW_UP:
         changes["follow_up_started_at"] = event.occurred_at
     if event.to_stage is Stage.COMPLETED:
@@ -203,26 +203,26 @@ def _(event: ev.StageAdvanced, state: PairingState) -> dict[str, Any]:
 
 
 @_changes.register
-def _(event: ev.ReminderIssued, state: PairingState) -> dict[str, Any]:
+def _(event: ev.ReminderIssued, state: PairingState) -> StateChanges:
     return {"staleness": Staleness.REMINDED}
 
 
 @_changes.register
-def _(event: ev.Escalated, state: PairingState) -> dict[str, Any]:
+def _(event: ev.Escalated, state: PairingState) -> StateChanges:
     level = Staleness.ESCALATED_1 if event.level == 1 else Staleness.ESCALATED_2
     return {"staleness": level}
 
 
 @_changes.register
-def _(event: ev.BackOnTrack, state: PairingState) -> dict[str, Any]:
+def _(event: ev.BackOnTrack, state: PairingState) -> StateChanges:
     return {"staleness": Staleness.ACTIVE}
 
 
 @_changes.register
-def _(event: ev.FollowUpPeriodEnded, state: PairingState) -> dict[str, Any]:
+def _(event: ev.FollowUpPeriodEnded, state: PairingState) -> StateChanges:
     return {}
 
 
 @_changes.register
-def _(event: ev.CommandRejected, state: PairingState) -> dict[str, Any]:
+def _(event: ev.CommandRejected, state: PairingState) -> StateChanges:
     return {"rejected_commands": state.rejected_commands + 1}

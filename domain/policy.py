@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import IntEnum
 
@@ -56,27 +57,12 @@ class StalenessPolicy(BaseModel):
         missing = [stage.value for stage in OPEN_STAGES if stage not in limits]
         if missing:
             raise ValueError(f"idle limits are missing for stages: {', '.join(missing)}")
-        bad = [stage.value for stage, limit in limits.items() if limit <= timedelta(0)]
-        if bad:
-            raise ValueError(f"idle limits must be positive; not so for: {', '.join(bad)}")
-        long = [stage.value for stage, limit in limits.items() if limit > LONGEST_SPAN]
-        if long:
-            raise ValueError(
-                f"idle limits must be at most {LONGEST_SPAN.days} days (ten years); "
-                f"not so for: {', '.join(long)}"
-            )
-        return limits
+        return check_idle_limits(limits)
 
     @field_validator("follow_up_period")
     @classmethod
     def _positive_period(cls, period: timedelta) -> timedelta:
-        if period <= timedelta(0):
-            raise ValueError("the follow-up period must be positive")
-        if period > LONGEST_SPAN:
-            raise ValueError(
-                f"the follow-up period must be at most {LONGEST_SPAN.days} days (ten years)"
-            )
-        return period
+        return check_follow_up_period(period)
 
     def idle_limit(self, stage: Stage) -> timedelta:
         return self.idle_limits[stage]
@@ -94,3 +80,48 @@ class StalenessPolicy(BaseModel):
 
     def due_at(self, stage: Stage, level: Staleness, last_activity_at: datetime) -> datetime:
         return last_activity_at + self.offset(stage, level)
+
+    def changed(
+        self,
+        *,
+        idle_limits: Mapping[Stage, timedelta],
+        reminder_fraction: float | None,
+        follow_up_period: timedelta | None,
+    ) -> StalenessPolicy:
+        """This policy with the given parts replaced and every other part kept."""
+        return StalenessPolicy(
+            idle_limits={**self.idle_limits, **idle_limits},
+            reminder_fraction=(
+                self.reminder_fraction if reminder_fraction is None else reminder_fraction
+            ),
+            follow_up_period=self.follow_up_period
+            if follow_up_period is None
+            else follow_up_period,
+        )
+
+
+def check_idle_limits(limits: Mapping[Stage, timedelta]) -> dict[Stage, timedelta]:
+    """Refuse limits of closed stages, and limits that are not positive or exceed ten years."""
+    closed = [stage.value for stage in limits if stage not in OPEN_STAGES]
+    if closed:
+        raise ValueError(f"closed stages have no idle limit: {', '.join(closed)}")
+    bad = [stage.value for stage, limit in limits.items() if limit <= timedelta(0)]
+    if bad:
+        raise ValueError(f"idle limits must be positive; not so for: {', '.join(bad)}")
+    long = [stage.value for stage, limit in limits.items() if limit > LONGEST_SPAN]
+    if long:
+        raise ValueError(
+            f"idle limits must be at most {LONGEST_SPAN.days} days (ten years); "
+            f"not so for: {', '.join(long)}"
+        )
+    return dict(limits)
+
+
+def check_follow_up_period(period: timedelta) -> timedelta:
+    if period <= timedelta(0):
+        raise ValueError("the follow-up period must be positive")
+    if period > LONGEST_SPAN:
+        raise ValueError(
+            f"the follow-up period must be at most {LONGEST_SPAN.days} days (ten years)"
+        )
+    return period

@@ -18,7 +18,7 @@ class ChecklistItem(BaseModel):
     waived: bool = False
 
 
-def _requirement(state: PairingState, stage: Stage) -> tuple[str, bool]:  # noqa: PLR0911 - a branch per stage, as in DESIGN section 3
+def _requirement(state: PairingState, stage: Stage) -> tuple[str, bool]:  # noqa: PLR0911 - one branch per stage
     """The exit criterion of `stage` in words, and whether the state meets it."""
     if stage is Stage.MATCHING:
         label = f"{state.eu_city.name} and {state.partner_city.name} confirmed participation"

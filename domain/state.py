@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,3 +86,42 @@ class PairingState(BaseModel):
 
     def held(self, kind: MeetingKind) -> list[Meeting]:
         return [m for m in self.meetings.values() if m.kind is kind and m.held_at is not None]
+
+
+class StateChanges(TypedDict, total=False):
+    """The fields an event may change, with their types: what `evolve`'s rules return.
+
+    pydantic's `model_copy(update=...)` validates nothing, so a misspelt field would be
+    stored silently; returning this type instead of a plain dict makes a wrong name or a
+    wrong type a mypy error, at no cost at run time. It lists every field of PairingState
+    (a test keeps the two in step).
+    """
+
+    pairing_id: str
+    eu_city: City
+    partner_city: City
+    cycle: int
+    topics: tuple[Topic, ...]
+    policy: StalenessPolicy
+    stage: Stage
+    version: int
+    proposed_at: datetime
+    last_activity_at: datetime
+    staleness: Staleness
+    paused_at: datetime | None
+    pause_reason: str | None
+    confirmed: Keys
+    meetings: dict[str, Meeting]
+    study_visits: tuple[str, ...]
+    plan: ActionPlan | None
+    plan_status: PlanStatus
+    pilot: Pilot | None
+    follow_up_started_at: datetime | None
+    follow_ups: tuple[str, ...]
+    stakeholders: tuple[Stakeholder, ...]
+    waived: dict[Stage, str]
+    closed_at: datetime | None
+    withdrawal_reason: str | None
+    command_ids: Keys
+    command_fingerprints: dict[str, str]
+    rejected_commands: int

@@ -1,1 +1,2 @@
-"""The service's application layer: settings, logging, the typed client, and (later) the CLI."""
+"""The application layer: settings, logging, the Temporal connection and codec, the typed
+client, the composition root (`iurc.wiring`), the `iurc` CLI and the embedded stack."""

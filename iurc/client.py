@@ -33,7 +33,6 @@ from contracts.pairing import (
     PairingWorkflowInput,
 )
 from domain import errors
-from domain.catalog import SEED_CATALOG
 from domain.cities import City
 from domain.commands import Command, CommandEnvelope, CommandRequest
 from domain.decider import decide, propose_pairing
@@ -85,8 +84,10 @@ class PairingClient:
         client: Client,
         *,
         task_queue: str = TASK_QUEUE,
-        catalog: Mapping[str, City] = SEED_CATALOG,
+        catalog: Mapping[str, City] | None = None,
     ) -> None:
+        """`catalog` is needed only to start pairings; reading and sending commands never
+        look a city up, so a client for those needs no database at all."""
         self._client = client
         self._task_queue = task_queue
         self._catalog = catalog
@@ -102,6 +103,8 @@ class PairingClient:
         policy: StalenessPolicy | None = None,
     ) -> PairingView:
         """Start a pairing in `matching`; refused if either city is unknown or it exists."""
+        if self._catalog is None:
+            raise RuntimeError("this PairingClient has no city catalogue: pass catalog= to start")
         proposed = propose_pairing(
             self._catalog,
             eu_city=eu_city,

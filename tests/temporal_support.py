@@ -22,6 +22,7 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.delivery import SecretariatContacts
+from domain.catalog import SEED_CATALOG
 from domain.ids import workflow_id
 from domain.notifications import Recipient
 from iurc.client import PairingClient
@@ -87,7 +88,7 @@ async def running_worker(client: Client, pool: asyncpg.Pool) -> AsyncIterator[Pa
     """A real worker on a fresh task queue, and a PairingClient that talks to it."""
     task_queue = f"test-{uuid.uuid4()}"
     async with build_worker(client, pool, task_queue, contacts=TEST_CONTACTS):
-        yield PairingClient(client, task_queue=task_queue)
+        yield PairingClient(client, task_queue=task_queue, catalog=SEED_CATALOG)
 
 
 async def eventually(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -40,10 +39,10 @@ with workflow.unsafe.imports_passed_through():
         PairingWorkflowInput,
     )
     from contracts.recording import RECORD_EVENTS, RECORD_EVENTS_AND_START_DELIVERIES, RecordResult
-    from domain.commands import KEY_PATTERN, CommandEnvelope, CommandRequest
+    from domain.commands import KEY_RULE, CommandEnvelope, CommandRequest, is_key
     from domain.deadlines import next_deadline
     from domain.decider import decide, decide_deadlines, reject
-    from domain.errors import DomainError
+    from domain.errors import DomainError, explain
     from domain.events import Event
     from domain.evolve import initial_state
     from domain.notifications import Notification
@@ -93,9 +92,8 @@ class PairingWorkflow:
         self._changed = False
         self._recorded_up_to = self._state.version - (1 if self._unrecorded else 0)
         self._published: search_attributes.Snapshot | None = None
-        # Memos of pure functions of the state, so one command computes each once.
+        # A memo of a pure function of the state, so one command computes the view once.
         self._viewed: tuple[PairingState, PairingView] | None = None
-        self._validated: tuple[str, PairingState, list[Event]] | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
 
     @workflow.run
@@ -118,26 +116,22 @@ class PairingWorkflow:
 
     @workflow.update(name=UPDATE_EXECUTE, description="Record a command; refused if invalid.")
     async def execute(self, request: CommandRequest) -> PairingView:
-        key = _update_key()
-        validated, self._validated = self._validated, None
-        if validated is not None and validated[0] == key and validated[1] is self._state:
-            events = validated[2]  # judged by the validator a moment ago, on this very state
-        else:
-            events = self._decide(request, key)  # replay runs no validator
-        await self._apply(events)
+        # Decided again, not taken from the validator: a validator must leave no trace in the
+        # workflow, and replay runs none. The state has not moved in between (the handler
+        # starts in the same activation), so the decision is the one the validator approved.
+        await self._apply(self._decide(request, _update_key()))
         return self._view()
 
     @execute.validator
     def _validate_execute(self, request: CommandRequest) -> None:
         key = _update_key()
-        if re.fullmatch(KEY_PATTERN, key) is None:  # only clients that skip PairingClient's check
+        if not is_key(key):  # only clients that skip PairingClient's check
             raise ApplicationError(
-                f"idempotency key {key[:100]!r} is not usable: letters, digits and . _ : - only, "
-                "at most 100, starting with a letter or digit",
+                f"idempotency key {key[:100]!r} is not usable: {KEY_RULE}",
                 type="InvalidCommandError",
                 non_retryable=True,
             )
-        self._validated = (key, self._state, self._decide(request, key))
+        self._decide(request, key)
 
     @workflow.signal(
         name=SIGNAL_SUBMIT,
@@ -188,11 +182,15 @@ class PairingWorkflow:
         try:
             envelope = CommandEnvelope.model_validate(payload)
         except ValidationError as invalid:
-            reason = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or 'payload'}: {e['msg']}"
-                for e in invalid.errors(include_url=False)
-            )
-            return [reject(self._state, _field(payload, "command_id"), kind, reason, now)]
+            return [
+                reject(
+                    self._state,
+                    _field(payload, "command_id"),
+                    kind,
+                    explain(invalid, "payload"),
+                    now,
+                )
+            ]
         try:
             return decide(
                 self._state,

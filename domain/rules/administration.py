@@ -48,4 +48,14 @@ def _(command: cmd.Withdraw, ctx: Context) -> list[ev.Event]:
 
 @primary_events.register
 def _(command: cmd.ChangePolicy, ctx: Context) -> list[ev.Event]:
-    return [ev.PolicyChanged(policy=command.policy, **ctx.meta)]
+    current = ctx.state.policy
+    policy = command.policy or current.changed(
+        idle_limits=command.idle_limits,
+        reminder_fraction=command.reminder_fraction,
+        follow_up_period=command.follow_up_period,
+    )
+    if command.policy is None and policy == current:  # a whole replacement always recorded
+        raise DuplicateError(
+            f"cannot change the policy: pairing {ctx.state.pairing_id} already has that policy"
+        )
+    return [ev.PolicyChanged(policy=policy, **ctx.meta)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from iurc.cli import cities, codec, notifications, pairings, record, stack
+from iurc.cli import cities, codec, lifecycle, notifications, pairings, stack
 
 app = typer.Typer(
     name="iurc",
@@ -19,7 +19,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-for area in (stack, cities, pairings, record, notifications, codec):
+for area in (stack, cities, pairings, lifecycle, notifications, codec):
     area.register(app)
 
 

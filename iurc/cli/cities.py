@@ -23,7 +23,7 @@ from domain.matching import Suggestion, suggest_pairs
 from domain.profiles import CityProfile, ProfileFile
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption, emit, out
-from iurc.cli.recording import day_option, today
+from iurc.cli.sending import day_option, today
 from iurc.cli.services import Services, errors, run
 
 FEW_OFFICE_HOURS = 2.0

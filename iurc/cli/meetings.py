@@ -21,7 +21,7 @@ from domain.meetings import MeetingKind
 from domain.timezones import local_times, outside_office_hours, shared_office_hours
 from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.recording import (
+from iurc.cli.sending import (
     TIMEZONE_HINT,
     ActorOption,
     DateTimeOption,

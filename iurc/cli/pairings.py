@@ -48,7 +48,7 @@ def start(
     """
 
     async def command(services: Services) -> None:
-        client = await services.pairings()
+        client = await services.starter()
         view = await client.start(
             eu_city, partner_city, cycle=cycle, now=datetime.now(UTC), topics=topics or ()
         )

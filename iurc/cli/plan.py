@@ -19,7 +19,7 @@ from domain.action_plan import ActionPlan
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.recording import ActorOption, KeyOption, day_option, id_option, send, today
+from iurc.cli.sending import ActorOption, KeyOption, day_option, id_option, send, today
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,8 @@
 """`iurc policy`: read or change the staleness policy of a running pairing.
 
-Only the values given change; the rest are read from the pairing's own current policy
-(its state query), not from the defaults, so a pairing tuned earlier keeps its tuning.
+Only the values given are sent, and the pairing merges them into the policy it has when
+the command is recorded: a pairing tuned earlier keeps its tuning, and two changes of
+different parts made at the same time both take effect.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from domain.policy import StalenessPolicy
 from domain.stages import OPEN_STAGES, Stage
 from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.recording import ActorOption, KeyOption, send_with
+from iurc.cli.sending import ActorOption, KeyOption, send
 from iurc.cli.services import Services, run
-from iurc.client import PairingClient
 
 SECONDS_PER_DAY = 86_400
 
@@ -118,20 +118,17 @@ def policy(
         _show(pairing, as_json)
         return
 
-    async def changed(client: PairingClient) -> cmd.ChangePolicy:
-        current = (await client.state(pairing)).policy
-        limits = dict(current.idle_limits) | {item.stage: item.limit for item in idle or ()}
-        period = (
-            current.follow_up_period if follow_up_days is None else timedelta(days=follow_up_days)
-        )
-        fraction = current.reminder_fraction if reminder_fraction is None else reminder_fraction
-        return cmd.ChangePolicy(
-            policy=StalenessPolicy(
-                idle_limits=limits, reminder_fraction=fraction, follow_up_period=period
-            )
-        )
-
-    send_with(pairing, changed, actor=actor, key=key, as_json=as_json)
+    send(
+        pairing,
+        lambda: cmd.ChangePolicy(
+            idle_limits={item.stage: item.limit for item in idle or ()},
+            reminder_fraction=reminder_fraction,
+            follow_up_period=None if follow_up_days is None else timedelta(days=follow_up_days),
+        ),
+        actor=actor,
+        key=key,
+        as_json=as_json,
+    )
 
 
 def _show(pairing: str, as_json: bool) -> None:

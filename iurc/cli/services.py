@@ -1,14 +1,14 @@
 """What a CLI command talks to: Temporal, PostgreSQL, and the running `iurc up` if there is one.
 
-Connections are opened on first use, so `iurc pairings` never waits for Temporal and
-`iurc status` never needs PostgreSQL. A service that does not answer becomes an
+Connections are opened on first use, so `iurc pairings` never waits for Temporal, and
+`iurc status` and every recording command never need PostgreSQL (only `iurc start` reads
+the city catalogue there). A service that does not answer becomes an
 UnreachableError naming the address and how to start it (exit code 3).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -25,7 +25,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from adapters.postgres.cities import load_catalog
 from adapters.postgres.event_store import create_pool
 from domain.cities import City
-from domain.errors import DomainError
+from domain.errors import DomainError, explain
 from iurc.cli.errors import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -89,13 +89,16 @@ class Services:
         return self._temporal
 
     async def pairings(self) -> PairingClient:
+        """A client for reading pairings and sending commands: Temporal only, no database."""
         if self._client is None:
-            self._client = PairingClient(
-                await self.temporal(),
-                task_queue=self.settings.task_queue,
-                catalog=await self.catalog(),
-            )
+            self._client = PairingClient(await self.temporal(), task_queue=self.settings.task_queue)
         return self._client
+
+    async def starter(self) -> PairingClient:
+        """A client that can also start pairings: it needs the city catalogue in PostgreSQL."""
+        return PairingClient(
+            await self.temporal(), task_queue=self.settings.task_queue, catalog=await self.catalog()
+        )
 
     async def catalog(self) -> dict[str, City]:
         """The city profiles in PostgreSQL: the cities pairings can be started with."""
@@ -164,15 +167,4 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
 
 
 def _describe(invalid: Exception) -> str:
-    if isinstance(invalid, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'value'}: {error['msg']}"
-            for error in invalid.errors(include_url=False)
-        )
-    return str(invalid)
-
-
-def fail_usage(message: str) -> typer.Exit:
-    errors.print(f"[bold red]invalid input:[/] {escape(message)}")
-    sys.stderr.flush()
-    return typer.Exit(EXIT_USAGE)
+    return explain(invalid) if isinstance(invalid, ValidationError) else str(invalid)

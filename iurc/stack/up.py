@@ -80,10 +80,12 @@ async def run_stack(
                 codec_url=codec_url,
             )
             write_runtime(settings.data_dir, runtime)
-            async with configured_worker(here, client, pool):
+            worker = configured_worker(here, client, pool)
+            async with worker:
+                config = worker.config()
                 report(
-                    f"worker polling task queue {here.task_queue}, keeping up to "
-                    f"{here.max_cached_workflows} pairings in memory"
+                    f"worker polling task queue {config['task_queue']}, keeping up to "
+                    f"{config.get('max_cached_workflows')} pairings in memory"
                 )
                 loaded: list[str] = []
                 if demo:

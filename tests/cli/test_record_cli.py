@@ -225,3 +225,25 @@ async def test_every_command_has_an_example_in_its_help(cli: Cli) -> None:
         result = await cli(*path, "--help")
         assert result.exit_code == 0, result.output
         assert "Example:" in result.stdout, f"iurc {' '.join(path)} --help has no example"
+
+
+async def test_only_starting_a_pairing_needs_postgresql(iurc: Cli) -> None:
+    """Reading a pairing and recording on it talk to Temporal alone: a database that is down
+    stops `iurc start` (which reads the city catalogue) and nothing else."""
+    pairing = "dublin-seoul-2091"
+    await iurc.ok("start", "dublin", "seoul", "--cycle", "2091")
+    no_database = {"IURC_DATABASE_URL": f"postgresql://{CLOSED_PORT}/nowhere"}
+    at = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    for args in (
+        ("status", pairing),
+        ("confirm", pairing, "dublin"),
+        ("policy", pairing),
+        ("policy", pairing, "--idle", "kickoff=40"),
+        ("meeting", "schedule", pairing, "--id", "k1", "--kind", "kickoff", "--at", at),
+        ("pause", pairing, "--reason", "Elections"),
+    ):
+        result = await iurc(*args, env=no_database)
+        assert result.exit_code == 0, f"iurc {' '.join(args)}: {result.output}"
+    refused = await iurc("start", "sofia", "sejong", "--cycle", "2091", env=no_database)
+    assert refused.exit_code == EXIT_UNREACHABLE
+    assert "PostgreSQL is not reachable" in refused.stderr

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.server import drop_database, ensure_database
 from domain import commands as cmd
+from domain.catalog import SEED_CATALOG
 from iurc.client import PairingClient
 from tests.temporal_support import TEST_CODEC_KEYS
 
@@ -84,7 +85,7 @@ async def test_worker_migrates_serves_and_stops_gracefully(
             }
             assert {"events", "pairings", "escalations", "notifications"} <= tables
 
-            pairings = PairingClient(dev_env.client, task_queue=task_queue)
+            pairings = PairingClient(dev_env.client, task_queue=task_queue, catalog=SEED_CATALOG)
             cycle = 2040 + (stop_signal == signal.SIGINT)
             view = await pairings.start("sofia", "sejong", cycle=cycle, now=datetime.now(UTC))
             await pairings.execute(

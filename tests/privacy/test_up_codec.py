@@ -70,6 +70,7 @@ def test_iurc_up_points_the_web_ui_at_a_codec_server_that_decrypts_for_it(
         "IURC_DATA_DIR": str(tmp_path / "data"),
         "IURC_DATABASE_URL": database_url,
         "IURC_CODEC_KEYS": new_key_line("up-test"),
+        "IURC_MAX_CACHED_WORKFLOWS": "37",
     }
     stack = subprocess.Popen(
         [str(IURC), "up", "--demo", "--port", str(port), "--ui-port", str(ui_port),
@@ -82,6 +83,7 @@ def test_iurc_up_points_the_web_ui_at_a_codec_server_that_decrypts_for_it(
     try:
         output = wait_for_output(stack, "Ctrl-C stops everything", within=120)
         assert f"Codec server     {codec}" in output
+        assert "keeping up to 37 pairings in memory" in output, "the worker ignores the setting"
 
         _, _, body = call(f"{ui}/api/v1/settings")
         assert json.loads(body)["Codec"]["Endpoint"] == codec

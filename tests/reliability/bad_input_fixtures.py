@@ -109,7 +109,7 @@ async def bad_input_stack(database_url: str, tag: str) -> AsyncIterator[BadInput
             queue = f"bad-input-{uuid.uuid4()}"
             with structlog.testing.capture_logs():
                 async with build_worker(env.client, pool, queue, contacts=TEST_CONTACTS):
-                    pairings = PairingClient(env.client, task_queue=queue)
+                    pairings = PairingClient(env.client, task_queue=queue, catalog=SEED_CATALOG)
                     yield BadInputStack(env, pool, queue, pairings, PairingIds(tag))
         finally:
             await pool.close()

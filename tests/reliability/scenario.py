@@ -27,6 +27,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from adapters.postgres.event_store import create_pool, load_events
+from domain.catalog import SEED_CATALOG
 from domain.commands import Command
 from domain.errors import DomainError
 from domain.evolve import fold
@@ -155,7 +156,9 @@ async def run(pairings: int, seed: int, workdir: Path) -> Report:
     try:
         async with stack.running():
             client = await connect_test_client(stack.temporal.address)
-            load = Load(PairingClient(client, task_queue=stack.task_queue), stack)
+            load = Load(
+                PairingClient(client, task_queue=stack.task_queue, catalog=SEED_CATALOG), stack
+            )
             chaos = random.Random(seed)
             drivers = [load.drive(n, random.Random(seed * 1000 + n)) for n in range(pairings)]
             await asyncio.gather(inject(stack, chaos), *drivers)
@@ -214,7 +217,7 @@ async def check(
 
 
 async def _check_events(report: Report, pool: asyncpg.Pool, client: Client, load: Load) -> None:
-    pairing_client = PairingClient(client, task_queue=load.stack.task_queue)
+    pairing_client = PairingClient(client, task_queue=load.stack.task_queue, catalog=SEED_CATALOG)
     for pairing, keys in load.accepted.items():
         report.commands_accepted += len(keys)
         stored = await load_events(pool, pairing)

@@ -6,6 +6,7 @@ history holds no trace of the refused update, and the event store is unchanged.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import asyncpg
@@ -232,3 +233,24 @@ async def test_malformed_signals_are_recorded_as_rejections_and_never_fail_the_w
     assert "EVENT_TYPE_WORKFLOW_TASK_FAILED" not in history
     assert (await workflow.describe()).status is not None
     assert (await pairings.view(PAIRING)).stage is Stage.MATCHING
+
+
+async def test_two_policy_changes_sent_at_once_both_take_effect(
+    env: WorkflowEnvironment, pairings: PairingClient
+) -> None:
+    """Each change carries only its part and the workflow merges it: neither undoes the other."""
+    await pairings.start("rotterdam", "busan", cycle=2021, now=await env.get_current_time())
+    await asyncio.gather(
+        pairings.execute(
+            PAIRING,
+            cmd.ChangePolicy(idle_limits={Stage.KICKOFF: timedelta(days=44)}),
+            actor="officer",
+            command_id="limit",
+        ),
+        pairings.execute(
+            PAIRING, cmd.ChangePolicy(reminder_fraction=0.3), actor="head", command_id="fraction"
+        ),
+    )
+    policy = (await pairings.state(PAIRING)).policy
+    assert policy.idle_limit(Stage.KICKOFF) == timedelta(days=44)
+    assert policy.reminder_fraction == 0.3

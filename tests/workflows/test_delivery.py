@@ -29,6 +29,7 @@ from adapters.notify.router import Notifier
 from adapters.postgres.outbox import begin_attempt
 from contracts.delivery import notification_workflow_id
 from domain import commands as cmd
+from domain.catalog import SEED_CATALOG
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
@@ -65,7 +66,7 @@ async def mailing(
     notifier = Notifier([LogChannel(), EmailChannel(smtp)], EVERY_AUDIENCE)
     queue = f"delivery-{uuid.uuid4()}"
     async with build_worker(env.client, pg_pool, queue, notifier=notifier, contacts=TEST_CONTACTS):
-        yield PairingClient(env.client, task_queue=queue)
+        yield PairingClient(env.client, task_queue=queue, catalog=SEED_CATALOG)
 
 
 def messages(inbox: Inbox) -> list[Message]:

@@ -10,7 +10,6 @@ the two cities of a pairing are often nine hours apart.
 from __future__ import annotations
 
 import getpass
-import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -18,13 +17,12 @@ from typing import Annotated, Any
 
 import typer
 
-from domain.commands import Command
+from domain.commands import KEY_RULE, Command, is_key
 from iurc.cli import render
 from iurc.cli.output import emit
 from iurc.cli.services import Services, run
 from iurc.client import PairingClient
 
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 TIMEZONE_HINT = "add a time zone, e.g. 2031-05-04T10:00+09:00 or 2031-05-04T01:00Z"
 
 
@@ -48,11 +46,8 @@ def parse_date(text: str) -> date:
 
 def parse_identifier(text: str) -> str:
     """An id or idempotency key as the domain accepts it, checked where it is typed."""
-    if not KEY_PATTERN.fullmatch(text):
-        raise typer.BadParameter(
-            f"{text!r} is not usable here: letters, digits and . _ : - only, at most 100, "
-            "starting with a letter or digit"
-        )
+    if not is_key(text):
+        raise typer.BadParameter(f"{text!r} is not usable here: {KEY_RULE}")
     return text
 
 

@@ -18,7 +18,7 @@ from domain.stages import WAIVABLE, Stage
 from iurc.cli import meetings, plan, policy
 from iurc.cli.output import JsonOption
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.recording import (
+from iurc.cli.sending import (
     ActorOption,
     DateTimeOption,
     KeyOption,
