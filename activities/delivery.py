@@ -81,8 +81,9 @@ class DeliveryActivities:
 
     @activity.defn(name=PLAN_DELIVERY)
     async def plan_delivery(self, notification: Notification) -> DeliveryPlan:
-        audience, recipients, note = self._recipients(notification)
-        if not recipients:
+        groups = self._recipients(notification)
+        notes = "; ".join(note for _, _, note in groups if note) or None
+        if not any(people for _, people, _ in groups):
             reason = f"no recipient is configured for {notification.audience.value}"
             await outbox.mark_undeliverable(self._pool, notification.notification_id, reason)
             log.warning(
@@ -92,8 +93,20 @@ class DeliveryActivities:
             )
             return DeliveryPlan(batches=(), note=reason)
         now = datetime.now(UTC)
-        due = notification.created_at
-        groups: dict[tuple[str, str | None, str], list[Recipient]] = defaultdict(list)
+        batches = []
+        for audience, recipients, _ in groups:
+            batches += self._batches(notification, audience, recipients, now)
+        return DeliveryPlan(batches=tuple(batches), note=notes)
+
+    def _batches(
+        self,
+        notification: Notification,
+        audience: Audience,
+        recipients: tuple[Recipient, ...],
+        now: datetime,
+    ) -> list[Batch]:
+        """One message per language and (for reminders) per country's calendar."""
+        by_place: dict[tuple[str, str | None, str], list[Recipient]] = defaultdict(list)
         for person in recipients:
             language = language_for(person.language, notification.kind)
             where = (
@@ -101,18 +114,23 @@ class DeliveryActivities:
                 if notification.kind in HOLIDAY_AWARE
                 else (None, "UTC")
             )
-            groups[(language, *where)].append(person)
+            by_place[(language, *where)].append(person)
         batches = []
-        for (language, country, timezone), people in sorted(groups.items(), key=str):
-            deliver_at, holiday = next_working_moment(due, country, timezone)
+        for (language, country, timezone), people in sorted(by_place.items(), key=str):
+            deliver_at, holiday = next_working_moment(notification.created_at, country, timezone)
             message = self._message(notification, language, country, tuple(people), now)
+            if audience is not notification.audience and notification.recipients:
+                # the secretariat standing in for one city, beside the other's focal points
+                message = message.model_copy(
+                    update={"message_id": f"{message.message_id}:{audience.value}"}
+                )
             held = f"{holiday} in {country}" if holiday else None
             batches.append(
                 Batch(
                     audience=audience.value, message=message, deliver_at=deliver_at, held_for=held
                 )
             )
-        return DeliveryPlan(batches=tuple(batches), note=note)
+        return batches
 
     @activity.defn(name=SEND_MESSAGE)
     async def send_message(self, request: SendRequest) -> Sent:
@@ -170,14 +188,27 @@ class DeliveryActivities:
 
     def _recipients(
         self, notification: Notification
-    ) -> tuple[Audience, tuple[Recipient, ...], str | None]:
+    ) -> list[tuple[Audience, tuple[Recipient, ...], str | None]]:
+        """Who hears it: (audience, people, why) per group. A city with no focal point is
+        stood in for by the secretariat, so that its silence is not silent."""
         if notification.audience is not Audience.FOCAL_POINTS:
-            return notification.audience, self._contacts.for_audience(notification.audience), None
+            people = self._contacts.for_audience(notification.audience)
+            return [(notification.audience, people, None)]
+        groups: list[tuple[Audience, tuple[Recipient, ...], str | None]] = []
         if notification.recipients:
-            return notification.audience, notification.recipients, None
-        # Nobody to remind: the secretariat hears it instead, so the silence is not silent.
-        fallback = self._contacts.for_audience(Audience.SECRETARIAT)
-        return Audience.SECRETARIAT, fallback, "the pairing has no focal point on record"
+            groups.append((Audience.FOCAL_POINTS, notification.recipients, None))
+        missing = notification.without_focal_point if notification.recipients else ()
+        if not notification.recipients or missing:
+            why = (
+                f"{' and '.join(missing)} {'has' if len(missing) == 1 else 'have'} no focal "
+                "point on record"
+                if missing
+                else "the pairing has no focal point on record"
+            )
+            groups.append(
+                (Audience.SECRETARIAT, self._contacts.for_audience(Audience.SECRETARIAT), why)
+            )
+        return groups
 
     def _message(
         self,

@@ -14,14 +14,14 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from bench.bare import BARE_WORKFLOW, UPDATE
-from bench.lifecycle import ACTOR, DriveResult, measure
-from bench.load import CYCLE, Pair, Timings
+from bench.lifecycle import DriveResult, measure
+from bench.load import CYCLE, PRINCIPAL, Pair, Timings, cities_of
 from bench.stack import CpuProbe, WorkerProcess
 from contracts.pairing import PairingWorkflowInput
-from domain.cities import City
 from domain.commands import CommandRequest
 from domain.decider import propose_pairing
 from domain.evolve import initial_state
+from domain.profiles import CityProfile
 from domain.view import view_of
 from iurc.journey import journey
 from workflows.search_attributes import initial_search_attributes
@@ -33,7 +33,7 @@ async def run_baseline(
     *,
     task_queue: str,
     pairs: Sequence[Pair],
-    catalog: Mapping[str, City],
+    catalog: Mapping[str, CityProfile],
     clients: int,
     cpu_of_server: CpuProbe,
 ) -> DriveResult:
@@ -41,7 +41,11 @@ async def run_baseline(
 
     async def one(pair: Pair, updates: Timings, starts: Timings) -> None:
         proposed = propose_pairing(
-            catalog, eu_city=pair.eu, partner_city=pair.partner, cycle=CYCLE, now=datetime.now(UTC)
+            cities_of(catalog),
+            eu_city=pair.eu,
+            partner_city=pair.partner,
+            cycle=CYCLE,
+            now=datetime.now(UTC),
         )
         view = view_of(initial_state(proposed))
         topics = ", ".join(t.value.replace("_", " ") for t in proposed.topics) or "no topics"
@@ -59,7 +63,7 @@ async def run_baseline(
             )
         )
         for key, command in journey(pair.eu, pair.partner, view.last_activity_at):
-            request = CommandRequest(actor=ACTOR, command=command)
+            request = CommandRequest(principal=PRINCIPAL, command=command)
             await updates.time(handle.execute_update(UPDATE, request, id=key), step=key)
 
     return await measure(worker, cpu_of_server, pairs, clients, one)

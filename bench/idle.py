@@ -18,13 +18,12 @@ from typing import Any
 from temporalio.client import Client
 
 from bench.bare import BARE_WORKFLOW, UPDATE
-from bench.lifecycle import ACTOR
-from bench.load import CYCLE, Pair, bench_catalog, drive
+from bench.load import CYCLE, PRINCIPAL, Pair, bench_catalog, cities_of, drive, store_catalog
 from bench.stack import WorkerProcess
 from contracts.pairing import PairingWorkflowInput
-from domain.cities import City
 from domain.commands import CommandRequest
 from domain.decider import propose_pairing
+from domain.profiles import CityProfile
 from iurc.client import PairingClient
 from iurc.journey import journey
 
@@ -37,22 +36,26 @@ OPENING_COMMANDS = 2
 Opener = Callable[[Pair], Awaitable[None]]
 
 
-def pairing_opener(client: Client, task_queue: str, catalog: Mapping[str, City]) -> Opener:
+def pairing_opener(client: Client, task_queue: str, catalog: Mapping[str, CityProfile]) -> Opener:
     service = PairingClient(client, task_queue=task_queue, catalog=catalog)
 
     async def open_one(pair: Pair) -> None:
         view = await service.start(pair.eu, pair.partner, cycle=CYCLE, now=datetime.now(UTC))
         steps = journey(pair.eu, pair.partner, view.last_activity_at)[:OPENING_COMMANDS]
         for key, command in steps:
-            await service.execute(view.pairing_id, command, actor=ACTOR, command_id=key)
+            await service.execute(view.pairing_id, command, principal=PRINCIPAL, command_id=key)
 
     return open_one
 
 
-def bare_opener(client: Client, task_queue: str, catalog: Mapping[str, City]) -> Opener:
+def bare_opener(client: Client, task_queue: str, catalog: Mapping[str, CityProfile]) -> Opener:
     async def open_one(pair: Pair) -> None:
         proposed = propose_pairing(
-            catalog, eu_city=pair.eu, partner_city=pair.partner, cycle=CYCLE, now=datetime.now(UTC)
+            cities_of(catalog),
+            eu_city=pair.eu,
+            partner_city=pair.partner,
+            cycle=CYCLE,
+            now=datetime.now(UTC),
         )
         handle = await client.start_workflow(
             BARE_WORKFLOW,
@@ -62,7 +65,7 @@ def bare_opener(client: Client, task_queue: str, catalog: Mapping[str, City]) ->
         )
         steps = journey(pair.eu, pair.partner, proposed.occurred_at)[:OPENING_COMMANDS]
         for key, command in steps:
-            request = CommandRequest(actor=ACTOR, command=command)
+            request = CommandRequest(principal=PRINCIPAL, command=command)
             await handle.execute_update(UPDATE, request, id=key)
 
     return open_one
@@ -82,6 +85,7 @@ async def run_idle(
     steps = sorted(counts)
     warm_up = min(WARM_UP, steps[0])
     catalog, pairs = bench_catalog(tag, warm_up + steps[-1])
+    await store_catalog(worker.env["IURC_DATABASE_URL"], catalog)
     open_one = (bare_opener if bare else pairing_opener)(client, task_queue, catalog)
     await drive(pairs[:warm_up], clients, open_one)
     await worker.settle()

@@ -15,13 +15,12 @@ from typing import Any
 
 from temporalio.client import Client
 
-from bench.load import CYCLE, Pair, Timings, drive
+from bench.load import CYCLE, PRINCIPAL, Pair, Timings, drive
 from bench.stack import CpuProbe, WorkerProcess
-from domain.cities import City
+from domain.profiles import CityProfile
 from iurc.client import PairingClient
 from iurc.journey import journey
 
-ACTOR = "bench"
 COMMANDS_PER_PAIRING = len(journey("eu", "partner", datetime(2021, 1, 1, tzinfo=UTC)))
 
 
@@ -115,7 +114,7 @@ async def run_lifecycle(
     *,
     task_queue: str,
     pairs: Sequence[Pair],
-    catalog: Mapping[str, City],
+    catalog: Mapping[str, CityProfile],
     clients: int,
     cpu_of_server: CpuProbe,
 ) -> DriveResult:
@@ -128,7 +127,8 @@ async def run_lifecycle(
         )
         for key, command in journey(pair.eu, pair.partner, view.last_activity_at):
             await updates.time(
-                service.execute(view.pairing_id, command, actor=ACTOR, command_id=key), step=key
+                service.execute(view.pairing_id, command, principal=PRINCIPAL, command_id=key),
+                step=key,
             )
 
     return await measure(worker, cpu_of_server, pairs, clients, one)

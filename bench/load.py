@@ -11,12 +11,16 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from domain.catalog import SEED_CATALOG
+from adapters.postgres.cities import import_profiles
+from adapters.postgres.event_store import create_pool
+from domain.catalog import SEED_CATALOG, SEED_PROFILES
 from domain.cities import City
+from domain.principals import Principal, Role
+from domain.profiles import CityProfile
 
 SEED_PAIRS = (
     ("dublin", "seoul"),
@@ -42,17 +46,38 @@ class Pair:
         return f"{self.eu}-{self.partner}-{CYCLE}"
 
 
-def bench_catalog(tag: str, count: int, start: int = 0) -> tuple[dict[str, City], list[Pair]]:
-    """`count` pairs numbered from `start`, and a catalogue that knows all their cities."""
-    catalog = dict(SEED_CATALOG)
+PRINCIPAL = Principal(role=Role.PROGRAMME_OFFICER, name="bench")
+"""Who the benchmark's commands come from: the programme officer may send them all."""
+
+
+def bench_catalog(
+    tag: str, count: int, start: int = 0
+) -> tuple[dict[str, CityProfile], list[Pair]]:
+    """`count` pairs numbered from `start`, and a catalogue that knows all their cities (it
+    must be imported into PostgreSQL too: a pairing is checked against it when it starts)."""
+    catalog = dict(SEED_PROFILES)
     pairs = []
     for number in range(start, start + count):
         eu_slug, partner = SEED_PAIRS[number % len(SEED_PAIRS)]
         seed = SEED_CATALOG[eu_slug]
         slug = f"{tag}-{number:05d}-{eu_slug}"[:41]
-        catalog[slug] = seed.model_copy(update={"slug": slug, "name": f"{seed.name} {number}"})
+        city = seed.model_copy(update={"slug": slug, "name": f"{seed.name} {number}"})
+        catalog[slug] = CityProfile(city=city)
         pairs.append(Pair(eu=slug, partner=partner))
     return catalog, pairs
+
+
+async def store_catalog(database_url: str, catalog: Mapping[str, CityProfile]) -> None:
+    """Import the catalogue into PostgreSQL, where the workflow checks each new pairing."""
+    pool = await create_pool(database_url, min_size=1, max_size=1)
+    try:
+        await import_profiles(pool, catalog.values())
+    finally:
+        await pool.close()
+
+
+def cities_of(catalog: Mapping[str, CityProfile]) -> dict[str, City]:
+    return {slug: profile.city for slug, profile in catalog.items()}
 
 
 async def drive(items: Iterable[T], clients: int, work: Callable[[T], Awaitable[None]]) -> float:

@@ -9,7 +9,6 @@ the lifecycle scenario just made, replayed with the production converter and san
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from temporalio.worker import Replayer
 
 from bench.load import Pair
 from domain.ids import workflow_id
+from iurc.replay import saved_history
 from iurc.wiring import WORKFLOW_RUNNER
 from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
@@ -29,13 +29,12 @@ SAVED = Path(__file__).resolve().parent.parent / "tests" / "histories"
 FETCHES_AT_ONCE = 8
 
 
-def saved_histories() -> list[WorkflowHistory]:
-    histories = []
-    for path in sorted(SAVED.rglob("*.json")):
-        raw = path.read_text()
-        started = json.loads(raw)["events"][0]["workflowExecutionStartedEventAttributes"]
-        histories.append(WorkflowHistory.from_json(started.get("workflowId", path.stem), raw))
-    return histories
+async def saved_histories(converter: DataConverter) -> list[WorkflowHistory]:
+    """tests/histories/, each under its own workflow id (derived from its start input)."""
+    return [
+        await saved_history(path.read_text(), converter, path.stem)
+        for path in sorted(SAVED.rglob("*.json"))
+    ]
 
 
 async def fetch_histories(client: Client, pairs: Sequence[Pair]) -> list[WorkflowHistory]:
@@ -62,7 +61,7 @@ async def run_replay(
         data_converter=converter,
         workflow_runner=WORKFLOW_RUNNER,
     )
-    saved = saved_histories()
+    saved = await saved_histories(converter)
     started = time.perf_counter()
     await replayer.replay_workflows(_each(saved), raise_on_replay_failure=True)
     saved_seconds = time.perf_counter() - started

@@ -28,7 +28,7 @@ from bench.baseline import run_baseline
 from bench.histories import baseline_work, lifecycle_work
 from bench.idle import WARM_UP, run_idle
 from bench.lifecycle import COMMANDS_PER_PAIRING, DriveResult, run_lifecycle
-from bench.load import Pair, bench_catalog
+from bench.load import Pair, bench_catalog, store_catalog
 from bench.replay import run_replay
 from bench.report import ratios, targets
 from bench.stack import (
@@ -172,6 +172,8 @@ class DevServerRun:
         if options.compare_worker is not None and lifecycle:
             catalogs["lifecycle_compare"] = bench_catalog("cp", options.pairings)
             argvs["lifecycle_compare"] = [PAIRING_WORKER[0], str(options.compare_worker.resolve())]
+        for catalog, _ in catalogs.values():
+            await store_catalog(self.db.url, catalog)
         chosen = [name for name in catalogs if name != "baseline" or baseline]
         if not lifecycle:
             chosen = ["baseline"]

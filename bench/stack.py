@@ -31,7 +31,7 @@ from adapters.postgres.server import (
     ensure_database,
     local_server_answers,
 )
-from iurc.codec import KeyRing, encrypted_converter, new_key_line
+from iurc.codec import PLAIN_CONVERTER, KeyRing, encrypted_converter, new_key_line
 from iurc.logs import configure_logging
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
@@ -68,14 +68,13 @@ class Keys:
     def converter(self) -> DataConverter:
         """What clients and workers use: the production converter, sealing when encrypted."""
         if self.line is None:
-            from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: PLC0415
-
-            return pydantic_data_converter
+            return PLAIN_CONVERTER
         return encrypted_converter(self.ring)
 
     def replay_converter(self) -> DataConverter:
-        """Opens sealed and plain histories alike, whatever the run itself used."""
-        return encrypted_converter(self.ring)
+        """Opens sealed and plain histories alike, whatever the run itself used (plaintext is
+        admitted for replay only: histories recorded before encryption)."""
+        return encrypted_converter(self.ring, admit_plaintext=True)
 
 
 @contextlib.asynccontextmanager

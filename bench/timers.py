@@ -20,9 +20,9 @@ import asyncpg
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
+from adapters.postgres.cities import import_profiles
 from adapters.postgres.event_store import create_pool
-from bench.lifecycle import ACTOR
-from bench.load import CYCLE, Pair, bench_catalog, drive, percentile
+from bench.load import CYCLE, PRINCIPAL, Pair, bench_catalog, drive, percentile
 from bench.stack import TEST_SERVER, logging_to
 from domain.policy import Staleness, StalenessPolicy
 from domain.stages import Stage
@@ -73,6 +73,7 @@ async def run_timers(
                     environment.client, pool, task_queue, max_cached_workflows=pairings + 100
                 ):
                     catalog, pairs = bench_catalog(tag, pairings)
+                    await import_profiles(pool, catalog.values())
                     service = PairingClient(
                         environment.client, task_queue=task_queue, catalog=catalog
                     )
@@ -95,7 +96,7 @@ async def _skip_through(
         now = await environment.get_current_time()
         view = await service.start(pair.eu, pair.partner, cycle=CYCLE, now=now)
         for key, command in journey(pair.eu, pair.partner, now)[:2]:
-            await service.execute(view.pairing_id, command, actor=ACTOR, command_id=key)
+            await service.execute(view.pairing_id, command, principal=PRINCIPAL, command_id=key)
 
     opened = await drive(pairs, clients, open_one)
     span = await pool.fetchrow(

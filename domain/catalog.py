@@ -7,6 +7,7 @@ Eindhoven-Seoul, Scottish Cities Alliance-Suwon, Barcelona-Busan, Tampere-Gwangj
 from __future__ import annotations
 
 from domain.cities import City
+from domain.profiles import CityProfile
 from domain.topics import Topic as T  # noqa: N817 - keeps the table of interests readable
 
 
@@ -50,3 +51,7 @@ SEED_CITIES: tuple[City, ...] = (
 )  # fmt: skip
 
 SEED_CATALOG: dict[str, City] = {city.slug: city for city in SEED_CITIES}
+
+SEED_PROFILES: dict[str, CityProfile] = {city.slug: CityProfile(city=city) for city in SEED_CITIES}
+"""The seed's cities as profiles without people: the catalogue of a programme whose
+stakeholders are not yet known (examples/cities.yaml adds fictional ones)."""

@@ -26,6 +26,7 @@ from domain.action_plan import ActionPlan
 from domain.cities import Slug
 from domain.meetings import MeetingKind
 from domain.policy import StalenessPolicy, check_follow_up_period, check_idle_limits
+from domain.principals import Principal
 from domain.stages import Stage
 from domain.stakeholders import Stakeholder
 
@@ -123,6 +124,25 @@ class AddStakeholder(_Command):
     stakeholder: Stakeholder
 
 
+StakeholderRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,40}-[0-9]{1,6}$")]
+"""How a pairing names one of its stakeholders, `<city>-<n>`: no personal data in it."""
+
+
+class RemoveStakeholder(_Command):
+    """Take a person off the pairing; their name and address are then forgotten by it."""
+
+    kind: Literal["remove_stakeholder"] = "remove_stakeholder"
+    ref: StakeholderRef
+
+
+class ChangeFocalPoint(_Command):
+    """Make a stakeholder a focal point (who receives the reminders), or stop them being one."""
+
+    kind: Literal["change_focal_point"] = "change_focal_point"
+    ref: StakeholderRef
+    focal_point: bool
+
+
 class Pause(_Command):
     kind: Literal["pause"] = "pause"
     reason: Reason
@@ -195,6 +215,8 @@ Command = Annotated[
     | CompletePilot
     | LogFollowUp
     | AddStakeholder
+    | RemoveStakeholder
+    | ChangeFocalPoint
     | Pause
     | Resume
     | WaiveStage
@@ -208,11 +230,19 @@ ACTOR_PATTERN = r"^[^\s].{0,199}$"
 
 
 class CommandRequest(BaseModel):
-    """A command and who sent it: the argument of the workflow's update, whose id is the key."""
+    """A command and who sent it: the argument of the workflow's update, whose id is the key.
+
+    `principal` is who sent it, as the door it came through established; `on_behalf_of` the
+    city whose step the secretariat records for it. `actor`, a typed name, is how requests
+    were made before principals: the workflow reads it from old histories and refuses it in
+    anything new.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    actor: Annotated[str, Field(pattern=ACTOR_PATTERN)]
+    principal: Principal | None = None
+    actor: Annotated[str, Field(pattern=ACTOR_PATTERN)] | None = None
+    on_behalf_of: Slug | None = None
     command: Command
 
     @field_validator("actor", "command")
@@ -227,6 +257,17 @@ class CommandRequest(BaseModel):
                 f"{where} contains the NUL character (U+0000), which cannot be stored; remove it"
             )
         return value
+
+    @model_validator(mode="after")
+    def _one_sender(self) -> CommandRequest:
+        if (self.principal is None) == (self.actor is None):
+            raise ValueError("a command names its principal (and no typed actor)")
+        return self
+
+    @property
+    def sender(self) -> Principal:
+        """The principal, or the legacy actor of a request recorded before principals."""
+        return self.principal or Principal.legacy(self.actor or "")
 
 
 def nul_at(value: Any) -> tuple[str | int, ...] | None:

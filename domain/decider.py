@@ -19,10 +19,13 @@ from domain.errors import ClosedPairingError, InvalidCommandError
 from domain.evolve import evolve
 from domain.idempotency import already_recorded, command_fingerprint
 from domain.ids import pairing_id
+from domain.permissions import authorize
 from domain.policy import Staleness, StalenessPolicy
+from domain.principals import Principal
 from domain.progress import exit_criterion_met
 from domain.rules import Context, primary_events
 from domain.stages import Stage
+from domain.stakeholders import Stakeholder
 from domain.state import PairingState
 from domain.topics import Topic
 
@@ -38,8 +41,13 @@ def propose_pairing(
     now: datetime,
     topics: Sequence[Topic] = (),
     policy: StalenessPolicy | None = None,
+    stakeholders: Sequence[Stakeholder] = (),
 ) -> ev.PairingProposed:
-    """The first event of a pairing; topics default to the interests the two cities share."""
+    """The first event of a pairing; topics default to the interests the two cities share.
+
+    `stakeholders` are the people of the two cities' profiles: the pairing starts with them,
+    so its reminders reach the cities' focal points from the first day.
+    """
     eu, partner = find_city(catalog, eu_city), find_city(catalog, partner_city)
     check_pair(eu, partner)
     if not 2000 <= cycle <= 2100:
@@ -52,25 +60,40 @@ def propose_pairing(
         cycle=cycle,
         topics=chosen,
         policy=policy or StalenessPolicy(),
+        stakeholders=tuple(p for p in stakeholders if p.city in (eu.slug, partner.slug)),
         occurred_at=now,
         actor=SYSTEM_ACTOR,
     )
 
 
 def decide(
-    state: PairingState, command: Command, *, command_id: str, actor: str, now: datetime
+    state: PairingState,
+    command: Command,
+    *,
+    command_id: str,
+    principal: Principal,
+    now: datetime,
+    on_behalf_of: str | None = None,
 ) -> list[ev.Event]:
     """The events `command` records; none if its idempotency key already recorded it.
 
-    A key recorded for a *different* command is refused rather than silently ignored: the
-    sender would otherwise believe its new command was recorded.
+    The principal's right to send it is checked first (`domain.permissions`). A key recorded
+    for a *different* command is refused rather than silently ignored: the sender would
+    otherwise believe its new command was recorded.
     """
+    acting_for = authorize(principal, command, state, on_behalf_of)
     if already_recorded(state, command, command_id):
         return []
     if state.stage.is_closed:
         raise _closed(state, command)
-    fingerprint = command_fingerprint(command)
-    ctx = Context(state=state, now=now, command_id=command_id, actor=actor, fingerprint=fingerprint)
+    ctx = Context(
+        state=state,
+        now=now,
+        command_id=command_id,
+        actor=principal.id,
+        on_behalf_of=acting_for,
+        fingerprint=command_fingerprint(command),
+    )
     primary = primary_events(command, ctx)
     return _with_consequences(ctx, primary)
 

@@ -17,7 +17,7 @@ from domain.cities import City
 from domain.meetings import MeetingKind
 from domain.policy import Staleness, StalenessPolicy
 from domain.stages import Stage
-from domain.stakeholders import Stakeholder
+from domain.stakeholders import Helix, Stakeholder
 from domain.topics import Topic
 
 
@@ -32,7 +32,12 @@ class _Event(BaseModel):
         description="`<kind>:<digest>` of the command recorded under command_id; a key sent "
         "again must bring the same command (None in events recorded before it was kept)",
     )
-    actor: str | None = None
+    actor: str | None = Field(
+        default=None, description="the principal's id (`operator:kim`); before principals, typed"
+    )
+    on_behalf_of: str | None = Field(
+        default=None, description="the city a command was sent for, where it was a city's step"
+    )
 
     @property
     def is_activity(self) -> bool:
@@ -54,6 +59,9 @@ class PairingProposed(_Event):
     cycle: int
     topics: tuple[Topic, ...]
     policy: StalenessPolicy
+    stakeholders: tuple[Stakeholder, ...] = Field(
+        default=(), description="both cities' people from their profiles (none before 2026-12)"
+    )
 
 
 class ParticipationConfirmed(_Activity):
@@ -129,6 +137,26 @@ class FollowUpLogged(_Activity):
 class StakeholderAdded(_Activity):
     type: Literal["StakeholderAdded"] = "StakeholderAdded"
     stakeholder: Stakeholder
+    ref: str | None = Field(
+        default=None, description="`<city>-<n>`; None in events recorded before refs existed"
+    )
+
+
+class StakeholderRemoved(_Event):
+    """A person taken off the pairing: only what keeps the history readable, no name or address."""
+
+    type: Literal["StakeholderRemoved"] = "StakeholderRemoved"
+    ref: str
+    city: str
+    helix: Helix
+    role: str
+
+
+class FocalPointChanged(_Event):
+    type: Literal["FocalPointChanged"] = "FocalPointChanged"
+    ref: str
+    city: str
+    focal_point: bool
 
 
 class PairingPaused(_Event):
@@ -213,6 +241,8 @@ Event = Annotated[
     | PilotCompleted
     | FollowUpLogged
     | StakeholderAdded
+    | StakeholderRemoved
+    | FocalPointChanged
     | PairingPaused
     | PairingResumed
     | StageWaived

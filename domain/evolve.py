@@ -12,7 +12,7 @@ from domain import events as ev
 from domain.meetings import Meeting
 from domain.policy import Staleness
 from domain.stages import Stage
-from domain.state import PairingState, Pilot, PlanStatus, StateChanges
+from domain.state import PairingState, Pilot, PlanStatus, StateChanges, stakeholder_ref
 
 
 def initial_state(event: ev.PairingProposed) -> PairingState:
@@ -27,6 +27,11 @@ def initial_state(event: ev.PairingProposed) -> PairingState:
         version=1,
         proposed_at=event.occurred_at,
         last_activity_at=event.occurred_at,
+        stakeholders={
+            stakeholder_ref(person.city, number): person
+            for number, person in enumerate(event.stakeholders, start=1)
+        },
+        stakeholders_added=len(event.stakeholders),
     )
 
 
@@ -153,7 +158,22 @@ def _(event: ev.FollowUpLogged, state: PairingState) -> StateChanges:
 
 @_changes.register
 def _(event: ev.StakeholderAdded, state: PairingState) -> StateChanges:
-    return {"stakeholders": (*state.stakeholders, event.stakeholder)}
+    ref = event.ref or state.next_stakeholder_ref(event.stakeholder.city)
+    return {
+        "stakeholders": {**state.stakeholders, ref: event.stakeholder},
+        "stakeholders_added": state.stakeholders_added + 1,
+    }
+
+
+@_changes.register
+def _(event: ev.StakeholderRemoved, state: PairingState) -> StateChanges:
+    return {"stakeholders": {r: p for r, p in state.stakeholders.items() if r != event.ref}}
+
+
+@_changes.register
+def _(event: ev.FocalPointChanged, state: PairingState) -> StateChanges:
+    person = state.stakeholders[event.ref].model_copy(update={"focal_point": event.focal_point})
+    return {"stakeholders": {**state.stakeholders, event.ref: person}}
 
 
 @_changes.register

@@ -56,6 +56,9 @@ class Notification(BaseModel):
     audience: Audience
     facts: Facts
     recipients: tuple[Recipient, ...] = ()
+    without_focal_point: tuple[str, ...] = ()
+    """Cities of the pairing that have no focal point: for a message to the focal points, the
+    secretariat gets a copy for each, so that no city's silence goes unnoticed."""
     subject: str
     body: str
 
@@ -76,6 +79,9 @@ def notifications_for(state: PairingState, sequence: int, event: ev.Event) -> li
                 audience=audience,
                 facts=facts,
                 recipients=_focal_points(state) if audience is Audience.FOCAL_POINTS else (),
+                without_focal_point=(
+                    _without_focal_point(state) if audience is Audience.FOCAL_POINTS else ()
+                ),
                 subject=subject,
                 body=body,
             )
@@ -162,6 +168,12 @@ def _focal_points(state: PairingState) -> tuple[Recipient, ...]:
             country=cities[person.city].country,
             timezone=cities[person.city].timezone,
         )
-        for person in state.stakeholders
-        if person.focal_point and person.city in cities
+        for city in (state.eu_city.slug, state.partner_city.slug)
+        for person in state.focal_points(city)
     )
+
+
+def _without_focal_point(state: PairingState) -> tuple[str, ...]:
+    """The pairing's cities that have nobody to remind: the secretariat hears for them."""
+    cities = (state.eu_city.slug, state.partner_city.slug)
+    return tuple(city for city in cities if not state.focal_points(city))

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.events import Event
+from domain.events import Event, StakeholderRemoved
 from domain.evolve import evolve
+from domain.forgetting import Forgotten, forget_in
 from domain.notifications import Notification, notifications_for
 from domain.state import PairingState
 from domain.view import PairingView, view_of
@@ -36,6 +37,8 @@ class Recording(BaseModel):
     events: tuple[RecordedEvent, ...]
     view: PairingView
     notifications: tuple[Notification, ...] = ()
+    forgotten: tuple[Forgotten, ...] = ()
+    """People these events remove: the store rewrites the earlier events that name them."""
 
     @property
     def last_sequence(self) -> int:
@@ -46,18 +49,39 @@ def record(state: PairingState, events: Sequence[Event]) -> tuple[PairingState, 
     """Apply `events` to `state`; return the new state and what to write down."""
     numbered: list[RecordedEvent] = []
     notifications: list[Notification] = []
+    forgotten: list[Forgotten] = []
     for event in events:
         sequence = state.version + 1
         numbered.append(RecordedEvent(sequence=sequence, event=event))
         notifications += notifications_for(state, sequence, event)
+        if isinstance(event, StakeholderRemoved) and event.ref in state.stakeholders:
+            forgotten.append(Forgotten(ref=event.ref, person=state.stakeholders[event.ref]))
         state = evolve(state, event)
     recording = Recording(
         pairing_id=state.pairing_id,
         events=tuple(numbered),
         view=view_of(state),
         notifications=tuple(notifications),
+        forgotten=tuple(forgotten),
     )
     return state, recording
+
+
+def forget_recorded(
+    events: Sequence[RecordedEvent], forgotten: Sequence[Forgotten]
+) -> list[RecordedEvent]:
+    """`events` with every forgotten person replaced by their stand-in."""
+    kept = []
+    for recorded in events:
+        event = recorded.event
+        for person in forgotten:
+            event = forget_in(event, person)
+        kept.append(
+            recorded
+            if event is recorded.event
+            else RecordedEvent(sequence=recorded.sequence, event=event)
+        )
+    return kept
 
 
 def first_recording(state: PairingState, proposed: Event) -> Recording:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.action_plan import ActionPlan
 from domain.cities import City
@@ -61,7 +61,12 @@ class PairingState(BaseModel):
     pilot: Pilot | None = None
     follow_up_started_at: datetime | None = None
     follow_ups: tuple[str, ...] = ()
-    stakeholders: tuple[Stakeholder, ...] = ()
+    stakeholders: dict[str, Stakeholder] = Field(
+        default_factory=dict, description="ref (`busan-2`) -> the person, in the order added"
+    )
+    stakeholders_added: int = Field(
+        default=0, description="how many were ever added: the next ref's number, never reused"
+    )
     waived: dict[Stage, str] = Field(default_factory=dict)
     closed_at: datetime | None = None
     withdrawal_reason: str | None = None
@@ -76,6 +81,28 @@ class PairingState(BaseModel):
     )
     rejected_commands: int = 0
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stakeholders_by_ref(cls, data: Any) -> Any:
+        """A state carried by a run from before refs held its stakeholders as a list."""
+        if isinstance(data, dict) and isinstance(data.get("stakeholders"), list | tuple):
+            people = list(data["stakeholders"])
+            data = {
+                **data,
+                "stakeholders": {
+                    stakeholder_ref(_city_of(person), number): person
+                    for number, person in enumerate(people, start=1)
+                },
+                "stakeholders_added": max(int(data.get("stakeholders_added", 0)), len(people)),
+            }
+        return data
+
+    def next_stakeholder_ref(self, city: str) -> str:
+        return stakeholder_ref(city, self.stakeholders_added + 1)
+
+    def focal_points(self, city: str) -> list[Stakeholder]:
+        return [p for p in self.stakeholders.values() if p.city == city and p.focal_point]
+
     @property
     def cities(self) -> frozenset[str]:
         return frozenset({self.eu_city.slug, self.partner_city.slug})
@@ -86,6 +113,15 @@ class PairingState(BaseModel):
 
     def held(self, kind: MeetingKind) -> list[Meeting]:
         return [m for m in self.meetings.values() if m.kind is kind and m.held_at is not None]
+
+
+def stakeholder_ref(city: str, number: int) -> str:
+    """`busan-3`: how a pairing names the third person ever added to it (here, from Busan)."""
+    return f"{city}-{number}"
+
+
+def _city_of(person: Any) -> str:
+    return str(person.city if isinstance(person, Stakeholder) else person["city"])
 
 
 class StateChanges(TypedDict, total=False):
@@ -118,7 +154,8 @@ class StateChanges(TypedDict, total=False):
     pilot: Pilot | None
     follow_up_started_at: datetime | None
     follow_ups: tuple[str, ...]
-    stakeholders: tuple[Stakeholder, ...]
+    stakeholders: dict[str, Stakeholder]
+    stakeholders_added: int
     waived: dict[Stage, str]
     closed_at: datetime | None
     withdrawal_reason: str | None

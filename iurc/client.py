@@ -24,6 +24,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.pairing import (
+    PAIRING_WORKFLOW,
     QUERY_EVENTS,
     QUERY_STATE,
     QUERY_VIEW,
@@ -33,18 +34,18 @@ from contracts.pairing import (
     PairingWorkflowInput,
 )
 from domain import errors
-from domain.cities import City
 from domain.commands import Command, CommandEnvelope, CommandRequest
 from domain.decider import decide, propose_pairing
 from domain.evolve import initial_state
 from domain.idempotency import command_fingerprint
 from domain.ids import workflow_id
 from domain.policy import StalenessPolicy
+from domain.principals import Principal
+from domain.profiles import CityProfile
 from domain.recording import RecordedEvent
 from domain.state import PairingState
 from domain.topics import Topic
 from domain.view import PairingView, view_of
-from workflows.pairing import PairingWorkflow
 from workflows.search_attributes import initial_search_attributes
 
 T = TypeVar("T")
@@ -72,6 +73,7 @@ _DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
         errors.UnknownCityError,
         errors.InvalidPairingError,
         errors.ReusedKeyError,
+        errors.PermissionDeniedError,
     )
 }
 
@@ -84,7 +86,7 @@ class PairingClient:
         client: Client,
         *,
         task_queue: str = TASK_QUEUE,
-        catalog: Mapping[str, City] | None = None,
+        catalog: Mapping[str, CityProfile] | None = None,
     ) -> None:
         """`catalog` is needed only to start pairings; reading and sending commands never
         look a city up, so a client for those needs no database at all."""
@@ -106,19 +108,25 @@ class PairingClient:
         if self._catalog is None:
             raise RuntimeError("this PairingClient has no city catalogue: pass catalog= to start")
         proposed = propose_pairing(
-            self._catalog,
+            {slug: profile.city for slug, profile in self._catalog.items()},
             eu_city=eu_city,
             partner_city=partner_city,
             cycle=cycle,
             now=now,
             topics=topics,
             policy=policy,
+            stakeholders=[
+                person
+                for slug in (eu_city, partner_city)
+                if slug in self._catalog
+                for person in self._catalog[slug].stakeholders
+            ],
         )
         view = view_of(initial_state(proposed))
         topics_text = ", ".join(t.value.replace("_", " ") for t in proposed.topics) or "no topics"
         try:
             await self._client.start_workflow(
-                PairingWorkflow.run,
+                PAIRING_WORKFLOW,
                 PairingWorkflowInput(proposed=proposed),
                 id=workflow_id(proposed.pairing_id),
                 task_queue=self._task_queue,
@@ -138,26 +146,37 @@ class PairingClient:
         return view
 
     async def execute(
-        self, pairing_id: str, command: Command, *, actor: str, command_id: str | None = None
+        self,
+        pairing_id: str,
+        command: Command,
+        *,
+        principal: Principal,
+        command_id: str | None = None,
+        on_behalf_of: str | None = None,
     ) -> PairingView:
         """Record `command` and wait until it is in the event store; the key makes it once-only.
 
-        The key is checked here like the command (pydantic's ValidationError names it): the
-        same key must be usable on the signal path, and Temporal refuses long update ids.
+        `principal` is who sends it, as the caller's own door established (never a name a
+        user typed); `on_behalf_of` the city whose step the secretariat records. The key is
+        checked here like the command (pydantic's ValidationError names it): the same key
+        must be usable on the signal path, and Temporal refuses long update ids.
         """
         envelope = CommandEnvelope(
-            actor=actor,
+            principal=principal,
+            on_behalf_of=on_behalf_of,
             command=command,
             command_id=str(uuid.uuid4()) if command_id is None else command_id,
         )
-        request = CommandRequest(actor=envelope.actor, command=envelope.command)
+        request = CommandRequest(
+            principal=principal, on_behalf_of=on_behalf_of, command=envelope.command
+        )
         key = envelope.command_id
         handle = self._handle(pairing_id)
         try:
             view: PairingView = await handle.execute_update(
                 UPDATE_EXECUTE,
                 request,
-                id=f"{key}#{command_fingerprint(command)}",  # see workflows.pairing._update_key
+                id=update_id(key, command),
                 result_type=PairingView,
             )
             return view
@@ -173,10 +192,18 @@ class PairingClient:
             raise
 
     async def signal(
-        self, pairing_id: str, command: Command, *, actor: str, command_id: str
+        self,
+        pairing_id: str,
+        command: Command,
+        *,
+        principal: Principal,
+        command_id: str,
+        on_behalf_of: str | None = None,
     ) -> None:
         """Send `command` without waiting; a refusal is recorded as CommandRejected."""
-        envelope = CommandEnvelope(actor=actor, command=command, command_id=command_id)
+        envelope = CommandEnvelope(
+            principal=principal, on_behalf_of=on_behalf_of, command=command, command_id=command_id
+        )
         handle = self._handle(pairing_id)
         try:
             await handle.signal(SIGNAL_SUBMIT, envelope)
@@ -225,11 +252,28 @@ class PairingClient:
         if description.status is WorkflowExecutionStatus.COMPLETED:
             state = await self.state(pairing_id)
             now = description.close_time or state.last_activity_at
-            decide(state, request.command, command_id=key, actor=request.actor, now=now)
+            decide(
+                state,
+                request.command,
+                command_id=key,
+                principal=request.sender,
+                on_behalf_of=request.on_behalf_of,
+                now=now,
+            )
         raise errors.ClosedPairingError(
             f"pairing {pairing_id} is no longer running ({_status(description.status)}); "
             "it accepts no further commands"
         )
+
+
+def update_id(key: str, command: Command) -> str:
+    """The update id of a command: `<idempotency key>#<fingerprint of the command>`.
+
+    The workflow refuses any other form: Temporal answers a repeated update id with the
+    first update's result, so the fingerprint keeps a key reused for another command from
+    being answered as if that command had been recorded.
+    """
+    return f"{key}#{command_fingerprint(command)}"
 
 
 def _unknown(pairing_id: str) -> str:

@@ -17,15 +17,24 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.common import RawValue
+from temporalio.contrib.pydantic import PydanticPayloadConverter, pydantic_data_converter
 from temporalio.converter import (
     DataConverter,
     DefaultFailureConverterWithEncodedAttributes,
     PayloadCodec,
+)
+
+from contracts.unreadable import (
+    UNREADABLE_ENCODING,
+    unreadable_metadata,
+    unreadable_reason,
 )
 
 ENCODING = b"binary/encrypted"
@@ -34,6 +43,7 @@ KEY_ID = "encryption-key-id"
 """The metadata entry that names the key a payload was sealed with."""
 KEY_BYTES = 32
 NONCE_BYTES = 12
+TAG_BYTES = 16
 UNENCRYPTED_WARNING = (
     "payload encryption is off: stakeholder names and e-mail addresses are stored in plaintext "
     "in Temporal histories; set IURC_CODEC_KEYS (`iurc codec-keygen` makes a key)"
@@ -118,22 +128,39 @@ def new_key_line(key_id: str) -> str:
     return f"{key_id}:{base64.b64encode(key).decode()}"
 
 
+class UnsealedPayloadError(ValueError):
+    """A payload that is not sealed, where only sealed payloads are admitted."""
+
+
+UNREADABLE_ERRORS = (CodecKeyError, UndecryptablePayloadError, UnsealedPayloadError)
+
+
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over whole serialized payloads, a random 12-byte nonce each.
 
     The key id is both in the metadata and the associated data, so a payload cannot be passed
-    off as sealed by another key.
+    off as sealed by another key. Unless `admit_plaintext`, only sealed payloads are read:
+    a client without the keys can then send nothing that a worker acts on.
+
+    `decode` never raises: a payload it cannot open (a key that is gone, damaged ciphertext,
+    plaintext where none is admitted) becomes an *unreadable marker* that says why. A codec
+    that raised would fail the whole workflow task that carried the payload, again on every
+    retry, and one bad signal would stop a pairing for good. The marker instead reaches the
+    payload converter, which refuses it with an ApplicationError (`ServicePayloadConverter`):
+    an update is refused, a workflow start fails, and the signal handler, which takes a
+    RawValue, records the signal as rejected.
     """
 
-    def __init__(self, ring: KeyRing) -> None:
+    def __init__(self, ring: KeyRing, *, admit_plaintext: bool = True) -> None:
         self.ring = ring
+        self.admit_plaintext = admit_plaintext
         self._ciphers = {key_id: AESGCM(key) for key_id, key in ring.keys.items()}
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self.seal(payload) for payload in payloads]
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
-        return [self.open(payload) for payload in payloads]
+        return [self.open_or_mark(payload) for payload in payloads]
 
     def seal(self, payload: Payload) -> Payload:
         key_id = self.ring.active
@@ -143,28 +170,79 @@ class EncryptionCodec(PayloadCodec):
             metadata={"encoding": ENCODING, KEY_ID: key_id.encode()}, data=nonce + sealed
         )
 
+    def open_or_mark(self, payload: Payload) -> Payload:
+        """The original payload, or an unreadable marker that says why it is not."""
+        try:
+            return self.open(payload)
+        except UNREADABLE_ERRORS as unreadable_payload:
+            return unreadable_marker(str(unreadable_payload))
+
     def open(self, payload: Payload) -> Payload:
-        """The original payload; one that is not sealed comes back as it is."""
+        """The original payload, or an error that says why it cannot be read."""
         if payload.metadata.get("encoding") != ENCODING:
+            if not self.admit_plaintext and payload.metadata.get("encoding") != UNREADABLE_ENCODING:
+                raise UnsealedPayloadError(
+                    "payload is not sealed with a key of this service: only holders of the "
+                    "keys may send to it"
+                )
             return payload
-        key_id = payload.metadata.get(KEY_ID, b"").decode(errors="replace")
+        key_id = payload.metadata.get(KEY_ID, b"").decode(errors="replace")[:64]
         cipher = self._ciphers.get(key_id)
         if cipher is None:
             raise MissingKeyError(key_id, self.ring.ids)
         nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
+        if len(nonce) < NONCE_BYTES or len(sealed) < TAG_BYTES:
+            raise UndecryptablePayloadError(
+                f"payload sealed with key {key_id!r} is truncated ({len(payload.data)} bytes, "
+                f"less than a nonce and a tag)"
+            )
         try:
             plain = cipher.decrypt(nonce, sealed, key_id.encode())
         except InvalidTag:
             raise UndecryptablePayloadError(
                 f"payload sealed with key {key_id!r} does not open with the key of that id "
-                "in the ring: was a different key configured under the same id?"
+                "in the ring: damaged ciphertext, or a different key under the same id"
             ) from None
-        return Payload.FromString(plain)
+        try:
+            return Payload.FromString(plain)
+        except DecodeError:
+            raise UndecryptablePayloadError(
+                f"payload sealed with key {key_id!r} holds no payload once opened"
+            ) from None
+
+
+def unreadable_marker(reason: str) -> Payload:
+    return Payload(metadata=unreadable_metadata(reason), data=b"")
+
+
+class UnreadablePayloadError(RuntimeError):
+    """A payload the codec could not open, met where a value was expected."""
+
+
+class ServicePayloadConverter(PydanticPayloadConverter):
+    """The pydantic converter, saying why a payload cannot be read where one is met.
+
+    Where a value is expected, an unreadable marker raises UnreadablePayloadError with the
+    codec's reason. Inside a workflow that fails the workflow task, not the workflow, so a
+    worker that lacks a key retries until the key is back and nothing is lost. What comes
+    from outside is taken as a RawValue instead (the pairing's start, its updates and
+    signals), and the workflow judges it there (workflows/intake.py).
+    """
+
+    def from_payloads(
+        self, payloads: Sequence[Payload], type_hints: list[type] | None = None
+    ) -> list[Any]:
+        hints: list[Any] = list(type_hints) if type_hints else [None] * len(payloads)
+        for payload, hint in zip(payloads, hints, strict=False):
+            reason = unreadable_reason(payload.metadata)
+            if reason is not None and hint is not RawValue:
+                raise UnreadablePayloadError(f"unreadable payload: {reason}")
+        return super().from_payloads(payloads, type_hints)
 
 
 def unreadable(failure: BaseException) -> str | None:
     """What to tell someone whose keys cannot read the payloads, or None for other failures."""
-    if isinstance(failure, CodecKeyError | UndecryptablePayloadError):
+    if isinstance(failure, (*UNREADABLE_ERRORS, UnreadablePayloadError)):
         return str(failure)
     if isinstance(failure, KeyError) and ENCODING.decode() in str(failure):
         return (
@@ -173,15 +251,23 @@ def unreadable(failure: BaseException) -> str | None:
     return None
 
 
-def encrypted_converter(ring: KeyRing) -> DataConverter:
-    """The pydantic converter, sealing payloads and failure messages with `ring`."""
+PLAIN_CONVERTER = dataclasses.replace(
+    pydantic_data_converter, payload_converter_class=ServicePayloadConverter
+)
+
+
+def encrypted_converter(ring: KeyRing, *, admit_plaintext: bool = False) -> DataConverter:
+    """The service's converter, sealing payloads and failure messages with `ring`."""
     return dataclasses.replace(
-        pydantic_data_converter,
-        payload_codec=EncryptionCodec(ring),
+        PLAIN_CONVERTER,
+        payload_codec=EncryptionCodec(ring, admit_plaintext=admit_plaintext),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
 
 
-def data_converter(ring: KeyRing | None) -> DataConverter:
-    """What every process connects with: encrypted when there are keys."""
-    return pydantic_data_converter if ring is None else encrypted_converter(ring)
+def data_converter(ring: KeyRing | None, *, admit_plaintext: bool = False) -> DataConverter:
+    """What every process connects with: encrypted when there are keys, and then reading
+    only sealed payloads unless `admit_plaintext` (for histories from before encryption)."""
+    if ring is None:
+        return PLAIN_CONVERTER
+    return encrypted_converter(ring, admit_plaintext=admit_plaintext)

@@ -116,9 +116,11 @@ def build_app(
             received = json_format.Parse(await request.text(), Payloads())
         except (json_format.ParseError, UnicodeDecodeError) as invalid:
             return web.Response(status=400, text=f"not Payloads JSON: {invalid}\n", headers=headers)
-        convert = codec.encode if operation == "encode" else codec.decode
         try:
-            converted = await convert(received.payloads)
+            if operation == "encode":
+                converted = await codec.encode(received.payloads)
+            else:  # each opened or refused with its reason: a person reads the answer
+                converted = [codec.open(payload) for payload in received.payloads]
         except (CodecKeyError, UndecryptablePayloadError) as failed:
             log.warning("codec request failed", operation=operation, error=str(failed))
             return web.Response(status=400, text=f"{failed}\n", headers=headers)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from domain import commands as cmd
-from domain.catalog import SEED_CITIES
 from domain.policy import StalenessPolicy
-from domain.profiles import CityProfile
+from domain.principals import Principal, Role
+from domain.profiles import CityProfile, ProfileFile
 from domain.stages import Stage
+from iurc.cli.files import load_model
 from iurc.client import PairingClient, PairingExistsError
 from iurc.journey import journey
 
@@ -33,7 +35,14 @@ DEMO_POLICY = StalenessPolicy(
 )
 """Minutes instead of weeks: a quiet pairing is reminded within two to six minutes."""
 
-DEMO_ACTOR = "demo"
+DEMO_PRINCIPAL = Principal(role=Role.PROGRAMME_OFFICER, name="demo")
+"""Who records the demo's history: the secretariat, on the cities' behalf."""
+DEMO_PROFILES = Path(__file__).with_name("demo_cities.yaml")
+"""The seed's cities with fictional people (also examples/cities.yaml)."""
+
+
+def demo_profiles() -> tuple[CityProfile, ...]:
+    return load_model(DEMO_PROFILES, ProfileFile).cities
 
 
 @dataclass(frozen=True)
@@ -56,8 +65,6 @@ DEMO_PAIRINGS = (
     DemoPairing("eindhoven", "seoul", 2019, until="follow-up-1"),
 )
 
-SEED_PROFILES = tuple(CityProfile(city=city) for city in SEED_CITIES)
-
 
 async def load_demo(client: PairingClient, now: datetime) -> list[str]:
     """Start the demo pairings that do not exist yet and move each to its stage."""
@@ -70,11 +77,13 @@ async def load_demo(client: PairingClient, now: datetime) -> list[str]:
         except PairingExistsError:
             continue
         for key, command in journey(demo.eu, demo.partner, view.last_activity_at):
-            await client.execute(view.pairing_id, command, actor=DEMO_ACTOR, command_id=key)
+            await client.execute(view.pairing_id, command, principal=DEMO_PRINCIPAL, command_id=key)
             if key == demo.until:
                 break
         if demo.pause:
             pause = cmd.Pause(reason=demo.pause)
-            await client.execute(view.pairing_id, pause, actor=DEMO_ACTOR, command_id="pause")
+            await client.execute(
+                view.pairing_id, pause, principal=DEMO_PRINCIPAL, command_id="pause"
+            )
         started.append(view.pairing_id)
     return started

@@ -39,10 +39,19 @@ class Settings(BaseSettings):
     """Payload encryption keys, `id1:base64key,id2:base64key` (32-byte keys; iurc/codec.py)."""
     codec_active_key: str | None = None
     """The key id that encrypts new payloads; the first of `codec_keys` when unset."""
+    codec_admit_plaintext: bool = False
+    """Read payloads that are not sealed: only to replay histories recorded before encryption
+    was turned on. While set, a client without the keys can send commands."""
     codec_server_token: SecretStr | None = None
     """The bearer token `iurc codec-server` requires; none means no check (loopback only)."""
     codec_server_cors_origin: str = "http://127.0.0.1:8233"
     """The Temporal Web UI origin(s), comma-separated, that may call `iurc codec-server`."""
+    operator: str | None = None
+    """Who this installation's `iurc` acts as: a secretariat member's name (a login, not an
+    e-mail address). Unset in development means the login name; production requires it."""
+    operator_role: Literal["operator", "programme_officer", "head_of_secretariat"] | None = None
+    """The operator's role (README, who may do what); unset means programme_officer in
+    development and operator, the least of the three, in production."""
     max_cached_workflows: int = Field(default=1000, ge=0)
     """Workflows a worker keeps in memory between tasks (the SDK's default); each open pairing
     beyond it is replayed from its history on its next task instead of resumed from memory."""

@@ -30,7 +30,9 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings.key_ring()),
+        data_converter=data_converter(
+            settings.key_ring(), admit_plaintext=settings.codec_admit_plaintext
+        ),
         tls=tls_config(settings),
         api_key=(
             settings.temporal_api_key.get_secret_value() if settings.temporal_api_key else None

@@ -18,6 +18,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.catalogue import CatalogueActivities
 from activities.delivery import DeliveryActivities, SecretariatContacts
 from activities.delivery_starts import DeliveryStarter
 from activities.event_store import EventStoreActivities
@@ -76,6 +77,7 @@ def build_worker(
     Without a notifier, messages go to the log channel: nobody is mailed by accident.
     """
     store = EventStoreActivities(pool, DeliveryStarter(client, task_queue))
+    catalogue = CatalogueActivities(pool)
     delivery = DeliveryActivities(
         pool, notifier or Notifier([LogChannel()], {}), contacts or SecretariatContacts()
     )
@@ -87,6 +89,7 @@ def build_worker(
         activities=[
             store.record_events,
             store.record_events_and_start_deliveries,
+            catalogue.check_proposal,
             delivery.plan_delivery,
             delivery.send_message,
             delivery.give_up_delivery,

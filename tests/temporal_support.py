@@ -22,7 +22,7 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.delivery import SecretariatContacts
-from domain.catalog import SEED_CATALOG
+from domain.catalog import SEED_PROFILES
 from domain.ids import workflow_id
 from domain.notifications import Recipient
 from iurc.client import PairingClient
@@ -62,6 +62,15 @@ def test_data_converter() -> DataConverter:
 test_data_converter.__test__ = False  # type: ignore[attr-defined]  # a helper pytest must not collect
 
 
+def test_replay_converter() -> DataConverter:
+    """The converter for replaying saved histories: it admits the plaintext payloads of the
+    versions recorded before encryption (IURC_CODEC_ADMIT_PLAINTEXT, for replay only)."""
+    return encrypted_converter(KeyRing.parse(TEST_CODEC_KEYS), admit_plaintext=True)
+
+
+test_replay_converter.__test__ = False  # type: ignore[attr-defined]  # a helper pytest must not collect
+
+
 async def start_dev_server(
     *, suggest_continue_as_new_after: int | None = None, extra_args: Sequence[str] = ()
 ) -> WorkflowEnvironment:
@@ -83,12 +92,23 @@ async def start_dev_server(
     )
 
 
+async def ensure_seed_catalogue(pool: asyncpg.Pool | asyncpg.Connection) -> None:
+    """The seed's cities in the catalogue, where missing: a pairing starts only with cities the
+    catalogue holds (people are left as they are: the profiles of examples/ add some)."""
+    await pool.executemany(
+        "INSERT INTO cities (slug, profile) VALUES ($1, $2::text::jsonb) "
+        "ON CONFLICT (slug) DO NOTHING",
+        [(slug, profile.model_dump_json()) for slug, profile in SEED_PROFILES.items()],
+    )
+
+
 @asynccontextmanager
 async def running_worker(client: Client, pool: asyncpg.Pool) -> AsyncIterator[PairingClient]:
     """A real worker on a fresh task queue, and a PairingClient that talks to it."""
+    await ensure_seed_catalogue(pool)
     task_queue = f"test-{uuid.uuid4()}"
     async with build_worker(client, pool, task_queue, contacts=TEST_CONTACTS):
-        yield PairingClient(client, task_queue=task_queue, catalog=SEED_CATALOG)
+        yield PairingClient(client, task_queue=task_queue, catalog=SEED_PROFILES)
 
 
 async def eventually(

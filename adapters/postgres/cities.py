@@ -33,6 +33,11 @@ async def list_profiles(pool: asyncpg.Pool) -> list[CityProfile]:
     return [CityProfile.model_validate(row["profile"]) for row in rows]
 
 
+async def load_profiles(pool: asyncpg.Pool) -> dict[str, CityProfile]:
+    """Slug -> profile (the city and its people): what a new pairing starts with."""
+    return {profile.city.slug: profile for profile in await list_profiles(pool)}
+
+
 async def load_catalog(pool: asyncpg.Pool) -> dict[str, City]:
     """Slug -> city, for starting pairings and matching."""
     return {profile.city.slug: profile.city for profile in await list_profiles(pool)}

@@ -10,6 +10,7 @@ two writers for one pairing, and that fails loudly instead of being skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from adapters.postgres import projection
 from domain.events import Escalated
+from domain.forgetting import Forgotten, forget_in
 from domain.notifications import Notification
 from domain.recording import RecordedEvent, Recording
 from domain.upcasting import parse_stored_event
@@ -94,6 +96,8 @@ async def append(pool: asyncpg.Pool, recording: Recording) -> AppendOutcome:
         later = await _stored_events(conn, pid, after=recording.last_sequence) if opens else []
         await projection.project_escalations(conn, pid, (*recording.events, *later))
         queued = await projection.queue_notifications(conn, recording.notifications)
+        if recording.forgotten:
+            await _forget(conn, pid, recording.forgotten)
     return AppendOutcome(
         appended=appended,
         already_present=len(recording.events) - appended,
@@ -142,6 +146,30 @@ async def _insert_or_check(conn: PoolConnectionProxy, pid: str, recorded: Record
     if not _same_event(stored["payload"], recorded):
         raise EventStreamConflictError(pid, recorded.sequence, stored["type"], event.type)
     return 0
+
+
+async def _forget(
+    conn: PoolConnectionProxy, pairing_id: str, forgotten: Sequence[Forgotten]
+) -> None:
+    """Rewrite the stored events that name a removed person with their stand-in (their ref,
+    city, helix and role; no name or address). Idempotent: a stand-in matches nobody."""
+    rows = await conn.fetch(
+        "SELECT sequence, payload FROM events WHERE pairing_id = $1 "
+        "AND type IN ('PairingProposed', 'StakeholderAdded') ORDER BY sequence",
+        pairing_id,
+    )
+    for row in rows:
+        stored = parse_stored_event(row["payload"])
+        kept = stored
+        for person in forgotten:
+            kept = forget_in(kept, person)
+        if kept is not stored:
+            await conn.execute(
+                "UPDATE events SET payload = $3 WHERE pairing_id = $1 AND sequence = $2",
+                pairing_id,
+                row["sequence"],
+                kept.model_dump(mode="json"),
+            )
 
 
 def _same_event(payload: dict[str, Any], recorded: RecordedEvent) -> bool:

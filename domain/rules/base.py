@@ -24,6 +24,7 @@ class Context:
     now: datetime
     command_id: str
     actor: str
+    on_behalf_of: str | None = None
     fingerprint: str | None = None
 
     @property
@@ -33,6 +34,7 @@ class Context:
             "command_id": self.command_id,
             "command_fingerprint": self.fingerprint,
             "actor": self.actor,
+            "on_behalf_of": self.on_behalf_of,
         }
 
     def refuse_stage(self, action: str, requirement: str) -> StageError:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from iurc.cli import cities, codec, lifecycle, notifications, pairings, stack
+from iurc.cli import (
+    cities,
+    codec,
+    lifecycle,
+    notifications,
+    pairings,
+    stack,
+    stakeholders,
+    whoami,
+)
 
 app = typer.Typer(
     name="iurc",
@@ -19,7 +28,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-for area in (stack, cities, pairings, lifecycle, notifications, codec):
+for area in (stack, whoami, cities, pairings, lifecycle, stakeholders, notifications, codec):
     area.register(app)
 
 

@@ -19,8 +19,8 @@ from iurc.cli import meetings, plan, policy
 from iurc.cli.output import JsonOption
 from iurc.cli.pairings import PairingArgument
 from iurc.cli.sending import (
-    ActorOption,
     DateTimeOption,
+    ForCityOption,
     KeyOption,
     day_option,
     id_option,
@@ -54,7 +54,6 @@ def register(app: typer.Typer) -> None:
 def confirm(
     pairing: PairingArgument,
     city: CityArgument,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -65,7 +64,6 @@ def confirm(
     send(
         pairing,
         lambda: cmd.ConfirmParticipation(city=city),
-        actor=actor,
         key=key,
         as_json=as_json,
     )
@@ -79,7 +77,7 @@ def visit(
     started_on: Annotated[date, day_option("--from", "First day of the visit.")],
     ended_on: Annotated[date, day_option("--to", "Last day of the visit.")],
     summary: SummaryOption = "",
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -99,7 +97,7 @@ def visit(
             ended_on=ended_on,
             summary=summary,
         ),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )
@@ -111,7 +109,7 @@ def followup(
     follow_up_id: Annotated[str, id_option("An id of the follow-up, e.g. 2032-q1.")],
     held_at: DateTimeOption = None,
     summary: SummaryOption = "",
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -126,7 +124,7 @@ def followup(
         lambda: cmd.LogFollowUp(
             follow_up_id=follow_up_id, held_at=held_at or now(), summary=summary
         ),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )
@@ -135,7 +133,6 @@ def followup(
 def pause(
     pairing: PairingArgument,
     reason: ReasonOption,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -143,12 +140,11 @@ def pause(
 
     Example: `iurc pause rotterdam-busan-2021 --reason "Municipal elections until June"`
     """
-    send(pairing, lambda: cmd.Pause(reason=reason), actor=actor, key=key, as_json=as_json)
+    send(pairing, lambda: cmd.Pause(reason=reason), key=key, as_json=as_json)
 
 
 def resume(
     pairing: PairingArgument,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -156,13 +152,12 @@ def resume(
 
     Example: `iurc resume rotterdam-busan-2021`
     """
-    send(pairing, cmd.Resume, actor=actor, key=key, as_json=as_json)
+    send(pairing, cmd.Resume, key=key, as_json=as_json)
 
 
 def withdraw(
     pairing: PairingArgument,
     reason: ReasonOption,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -170,7 +165,7 @@ def withdraw(
 
     Example: `iurc withdraw sofia-sejong-2021 --reason "Sejong left the programme"`
     """
-    send(pairing, lambda: cmd.Withdraw(reason=reason), actor=actor, key=key, as_json=as_json)
+    send(pairing, lambda: cmd.Withdraw(reason=reason), key=key, as_json=as_json)
 
 
 def waive(
@@ -184,7 +179,6 @@ def waive(
     ],
     *,
     reason: ReasonOption,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -197,7 +191,6 @@ def waive(
     send(
         pairing,
         lambda: cmd.WaiveStage(stage=stage, reason=reason),
-        actor=actor,
         key=key,
         as_json=as_json,
     )

@@ -23,8 +23,8 @@ from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
 from iurc.cli.sending import (
     TIMEZONE_HINT,
-    ActorOption,
     DateTimeOption,
+    ForCityOption,
     KeyOption,
     day_option,
     id_option,
@@ -71,7 +71,7 @@ def schedule(
         ),
     ],
     title: Annotated[str, typer.Option(help="A title people recognise.")] = "",
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -90,7 +90,7 @@ def schedule(
             meeting_id=meeting_id, meeting_kind=kind, scheduled_for=scheduled_for, title=title
         )
 
-    send_with(pairing, build, actor=actor, key=key, as_json=as_json)
+    send_with(pairing, build, for_city=for_city, key=key, as_json=as_json)
 
 
 def suggest(
@@ -182,7 +182,7 @@ def record(
     kind: KindOption,
     held_at: DateTimeOption = None,
     summary: Annotated[str, typer.Option(help="What was agreed, in a few sentences.")] = "",
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -201,7 +201,7 @@ def record(
             held_at=held_at or now(),
             summary=summary,
         ),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )

@@ -19,7 +19,7 @@ from domain.action_plan import ActionPlan
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.sending import ActorOption, KeyOption, day_option, id_option, send, today
+from iurc.cli.sending import ForCityOption, KeyOption, day_option, id_option, send, today
 
 
 def register(app: typer.Typer) -> None:
@@ -59,7 +59,7 @@ def submit(
             show_default=False,
         ),
     ],
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -70,7 +70,7 @@ def submit(
     send(
         pairing,
         lambda: cmd.SubmitActionPlan(plan=load_model(file, ActionPlan)),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )
@@ -79,7 +79,6 @@ def submit(
 def request_changes(
     pairing: PairingArgument,
     reason: Annotated[str, typer.Option("--reason", help="What the cities should change.")],
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -90,7 +89,6 @@ def request_changes(
     send(
         pairing,
         lambda: cmd.RequestActionPlanChanges(reason=reason),
-        actor=actor,
         key=key,
         as_json=as_json,
     )
@@ -98,7 +96,6 @@ def request_changes(
 
 def approve(
     pairing: PairingArgument,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -106,7 +103,7 @@ def approve(
 
     Example: `iurc plan approve rotterdam-busan-2021`
     """
-    send(pairing, cmd.ApproveActionPlan, actor=actor, key=key, as_json=as_json)
+    send(pairing, cmd.ApproveActionPlan, key=key, as_json=as_json)
 
 
 def fund(
@@ -115,7 +112,6 @@ def fund(
     title: Annotated[str, typer.Option(help="The pilot project's title.")],
     amount_eur: Annotated[int, typer.Option(help="Funding in whole euros.", min=1)],
     funder: Annotated[str, typer.Option(help="Who funds it.")] = "IURC",
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -127,7 +123,6 @@ def fund(
     send(
         pairing,
         lambda: cmd.FundPilot(title=title, amount_eur=amount_eur, funder=funder),
-        actor=actor,
         key=key,
         as_json=as_json,
     )
@@ -141,7 +136,7 @@ def milestone(
     reached_on: Annotated[
         date | None, day_option("--on", "The day it was reached. Default: today (UTC).")
     ] = None,
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -155,7 +150,7 @@ def milestone(
         lambda: cmd.ReportPilotMilestone(
             milestone_id=milestone_id, description=description, reached_on=reached_on or today()
         ),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )
@@ -164,7 +159,7 @@ def milestone(
 def complete(
     pairing: PairingArgument,
     summary: Annotated[str, typer.Option(help="What the pilot achieved.")] = "",
-    actor: ActorOption = None,
+    for_city: ForCityOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -175,7 +170,7 @@ def complete(
     send(
         pairing,
         lambda: cmd.CompletePilot(summary=summary),
-        actor=actor,
+        for_city=for_city,
         key=key,
         as_json=as_json,
     )

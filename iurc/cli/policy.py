@@ -20,7 +20,7 @@ from domain.policy import StalenessPolicy
 from domain.stages import OPEN_STAGES, Stage
 from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
-from iurc.cli.sending import ActorOption, KeyOption, send
+from iurc.cli.sending import KeyOption, send
 from iurc.cli.services import Services, run
 
 SECONDS_PER_DAY = 86_400
@@ -103,7 +103,6 @@ def policy(
             help="Length of the follow-up period in days.", callback=_positive, show_default=False
         ),
     ] = None,
-    actor: ActorOption = None,
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -125,7 +124,6 @@ def policy(
             reminder_fraction=reminder_fraction,
             follow_up_period=None if follow_up_days is None else timedelta(days=follow_up_days),
         ),
-        actor=actor,
         key=key,
         as_json=as_json,
     )

@@ -9,7 +9,6 @@ the two cities of a pairing are often nine hours apart.
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -18,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from domain.commands import KEY_RULE, Command, is_key
+from domain.view import PairingView
 from iurc.cli import render
 from iurc.cli.output import emit
 from iurc.cli.services import Services, run
@@ -51,15 +51,6 @@ def parse_identifier(text: str) -> str:
     return text
 
 
-def default_actor() -> str:
-    """`cli:<OS user>`: who typed the command, as the pairing's history will show it."""
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
-        user = "unknown"
-    return f"cli:{user}"
-
-
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -89,10 +80,14 @@ DateTimeOption = Annotated[
         show_default=False,
     ),
 ]
-ActorOption = Annotated[
+ForCityOption = Annotated[
     str | None,
     typer.Option(
-        help="Who records this, as the history shows it. Default: cli: and your login name.",
+        "--for-city",
+        help=(
+            "Record it on behalf of this city of the pairing (as when the city reported it by "
+            "e-mail); the history names you and the city."
+        ),
         show_default=False,
     ),
 ]
@@ -113,11 +108,12 @@ def send(
     pairing: str,
     build: Callable[[], Command],
     *,
-    actor: str | None,
     key: str | None,
     as_json: bool,
+    for_city: str | None = None,
 ) -> None:
-    """Build the command, record it on `pairing`, and print the pairing as it now is.
+    """Build the command, record it on `pairing` as this installation's operator, and print
+    the pairing as it now is.
 
     The command is built before anything is contacted: a bad value is a usage error even
     while Temporal is down.
@@ -125,9 +121,8 @@ def send(
 
     async def command(services: Services) -> None:
         built = build()
-        await _record(
-            await services.pairings(), pairing, built, actor=actor, key=key, as_json=as_json
-        )
+        view = await _record(services, await services.pairings(), pairing, built, key, for_city)
+        emit(view, as_json, render.pairing_view)
 
     run(command)
 
@@ -136,29 +131,33 @@ def send_with(
     pairing: str,
     build: Callable[[PairingClient], Awaitable[Command]],
     *,
-    actor: str | None,
     key: str | None,
     as_json: bool,
+    for_city: str | None = None,
 ) -> None:
-    """`send`, for a command built from the pairing's current state (its policy)."""
+    """`send`, for a command built from the pairing's current state (its cities' clocks)."""
 
     async def command(services: Services) -> None:
         client = await services.pairings()
-        await _record(client, pairing, await build(client), actor=actor, key=key, as_json=as_json)
+        built = await build(client)
+        view = await _record(services, client, pairing, built, key, for_city)
+        emit(view, as_json, render.pairing_view)
 
     run(command)
 
 
-async def _record(
+async def _record(  # noqa: PLR0917 - the private step of send and send_with, in their order
+    services: Services,
     client: PairingClient,
     pairing: str,
     command: Command,
-    *,
-    actor: str | None,
     key: str | None,
-    as_json: bool,
-) -> None:
-    view = await client.execute(
-        pairing, command, actor=actor or default_actor(), command_id=key or str(uuid.uuid4())
+    for_city: str | None,
+) -> PairingView:
+    return await client.execute(
+        pairing,
+        command,
+        principal=services.principal(),
+        command_id=key or str(uuid.uuid4()),
+        on_behalf_of=for_city,
     )
-    emit(view, as_json, render.pairing_view)

@@ -22,10 +22,12 @@ from rich.markup import escape
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.postgres.cities import load_catalog
+from adapters.postgres.cities import load_catalog, load_profiles
 from adapters.postgres.event_store import create_pool
 from domain.cities import City
 from domain.errors import DomainError, explain
+from domain.principals import Principal
+from domain.profiles import CityProfile
 from iurc.cli.errors import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -35,7 +37,9 @@ from iurc.cli.errors import (
 )
 from iurc.client import PairingClient
 from iurc.codec import unreadable
+from iurc.operator import OperatorError, operator_principal
 from iurc.settings import Settings
+from iurc.stack.keys import with_stack_keys
 from iurc.stack.runtime import read_runtime
 from iurc.temporal import connect
 
@@ -76,10 +80,19 @@ class Services:
             )
         return runtime.database_url
 
+    def principal(self) -> Principal:
+        """Who this installation's CLI acts as (IURC_OPERATOR and IURC_OPERATOR_ROLE)."""
+        try:
+            return operator_principal(self.settings)
+        except OperatorError as unusable:
+            raise UsageError(str(unusable)) from None
+
     async def temporal(self) -> Client:
         if self._temporal is None:
             address = self.temporal_address
-            settings = self.settings.model_copy(update={"temporal_address": address})
+            settings = with_stack_keys(self.settings).model_copy(
+                update={"temporal_address": address}
+            )
             try:
                 self._temporal = await connect(settings)
             except RuntimeError as failure:
@@ -97,12 +110,18 @@ class Services:
     async def starter(self) -> PairingClient:
         """A client that can also start pairings: it needs the city catalogue in PostgreSQL."""
         return PairingClient(
-            await self.temporal(), task_queue=self.settings.task_queue, catalog=await self.catalog()
+            await self.temporal(),
+            task_queue=self.settings.task_queue,
+            catalog=await self.profiles(),
         )
 
     async def catalog(self) -> dict[str, City]:
-        """The city profiles in PostgreSQL: the cities pairings can be started with."""
+        """The cities in PostgreSQL's catalogue, for matching."""
         return await load_catalog(await self.pool())
+
+    async def profiles(self) -> dict[str, CityProfile]:
+        """The city profiles in PostgreSQL: the cities and people pairings start with."""
+        return await load_profiles(await self.pool())
 
     async def pool(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -158,7 +177,7 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
     except (UsageError, ValidationError) as invalid:
         errors.print(f"[bold red]invalid input:[/] {escape(_describe(invalid))}")
         raise typer.Exit(EXIT_USAGE) from None
-    except (KeyError, ValueError) as failure:
+    except (KeyError, ValueError, RuntimeError) as failure:
         message = unreadable(failure)
         if message is None:
             raise

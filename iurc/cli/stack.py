@@ -42,8 +42,7 @@ def up(
         int,
         typer.Option(
             envvar="IURC_CODEC_PORT",
-            help="Port of the codec server the Web UI decrypts payloads through (127.0.0.1; "
-            "started only when IURC_CODEC_KEYS is set).",
+            help="Port of the codec server the Web UI decrypts payloads through (127.0.0.1).",
         ),
     ] = DEFAULT_PORT,
     data_dir: Annotated[
@@ -55,9 +54,10 @@ def up(
     """Run the whole service on this machine: Temporal dev server with its Web UI, PostgreSQL
     (embedded unless IURC_DATABASE_URL is set) and the worker. Ctrl-C stops all of it.
 
-    Data stays in the data directory, so the next `iurc up` finds the same pairings. With
-    IURC_CODEC_KEYS set, payloads are encrypted and a codec server on 127.0.0.1 (--codec-port)
-    lets the Web UI show them decrypted; without it they are stored in plaintext. With
+    Data stays in the data directory, so the next `iurc up` finds the same pairings. Payloads
+    are always encrypted: with IURC_CODEC_KEYS if set, else with a key made on the first run
+    and kept in the data directory (owner-only); a codec server on 127.0.0.1 (--codec-port)
+    lets the Web UI show them decrypted. With
     --demo, the seed's pairings run under a policy counted in minutes: reminders and
     escalations happen within a few minutes.
 

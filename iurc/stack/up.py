@@ -13,18 +13,18 @@ import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
-import structlog
 from pydantic import SecretStr
 from temporalio.client import Client
 
-from adapters.postgres.cities import import_profiles, list_profiles, load_catalog
+from adapters.postgres.cities import import_profiles, list_profiles, load_profiles
 from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
+from domain.catalog import SEED_PROFILES
 from iurc.client import PairingClient
-from iurc.codec import UNENCRYPTED_WARNING
 from iurc.codec_server import app_for, listening
-from iurc.demo import SEED_PROFILES, load_demo
+from iurc.demo import demo_profiles, load_demo
 from iurc.settings import Settings
+from iurc.stack.keys import ensure_stack_keys, key_path
 from iurc.stack.runtime import StackRuntime, remove_runtime, write_runtime
 from iurc.stack.temporal_server import TemporalDevServer
 from iurc.temporal import connect, register_search_attributes
@@ -46,8 +46,7 @@ async def run_stack(
     on_ready: Callable[[StackRuntime, list[str]], None],
 ) -> None:
     """Bring the stack up, call `on_ready`, wait for `stop`, then take it all down."""
-    if settings.codec_keys is None:
-        structlog.get_logger().warning(UNENCRYPTED_WARNING)
+    settings = _encrypted(settings, report)
     where = "configured" if settings.database_url else f"embedded, {settings.data_dir}/postgres"
     report(f"starting PostgreSQL ({where})")
     async with (
@@ -71,7 +70,8 @@ async def run_stack(
             client = await _connect_when_healthy(here)
             await register_search_attributes(client)
             if not await list_profiles(pool):
-                await import_profiles(pool, SEED_PROFILES)
+                seed = demo_profiles() if demo else tuple(SEED_PROFILES.values())
+                await import_profiles(pool, seed)
             runtime = StackRuntime(
                 pid=os.getpid(),
                 temporal_address=server.address,
@@ -91,7 +91,7 @@ async def run_stack(
                 if demo:
                     report("loading the demo programme")
                     pairings = PairingClient(
-                        client, task_queue=settings.task_queue, catalog=await load_catalog(pool)
+                        client, task_queue=settings.task_queue, catalog=await load_profiles(pool)
                     )
                     loaded = await load_demo(pairings, datetime.now(UTC))
                 on_ready(runtime, loaded)
@@ -104,6 +104,26 @@ async def run_stack(
             await pool.close()
             report("stopping: PostgreSQL")
     report("stopped")
+
+
+def _encrypted(settings: Settings, report: Report) -> Settings:
+    """`settings` with payload keys: the configured ones, or the data folder's own."""
+    if settings.codec_keys is not None:
+        return settings
+    histories = (settings.data_dir / "temporal" / "temporal.db").exists()
+    line, admit = ensure_stack_keys(settings.data_dir, histories_exist=histories)
+    report(f"payloads encrypted with the key in {key_path(settings.data_dir)}")
+    if admit:
+        report(
+            "this data folder holds histories from before it was encrypted: plaintext payloads "
+            "are still read (start from an empty data folder to stop that)"
+        )
+    return settings.model_copy(
+        update={
+            "codec_keys": SecretStr(line),
+            "codec_admit_plaintext": settings.codec_admit_plaintext or admit,
+        }
+    )
 
 
 @contextlib.asynccontextmanager

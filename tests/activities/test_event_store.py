@@ -34,11 +34,12 @@ from domain.events import Event
 from domain.evolve import fold, initial_state
 from domain.meetings import MeetingKind
 from domain.policy import StalenessPolicy
-from domain.recording import RecordedEvent, Recording, first_recording, record
+from domain.recording import RecordedEvent, Recording, first_recording, forget_recorded, record
 from domain.stages import Stage
 from domain.stakeholders import Helix, Stakeholder
 from domain.state import PairingState
 from domain.view import view_of
+from tests.principals import OFFICER
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 TABLES = ("events", "pairings", "escalations", "notifications")
@@ -71,7 +72,7 @@ class Story:
 
     def do(self, command: cmd.Command, at: datetime) -> Recording:
         key = f"{command.kind}-{len(self.recordings)}"
-        return self._record(decide(self.state, command, command_id=key, actor="officer", now=at))
+        return self._record(decide(self.state, command, command_id=key, principal=OFFICER, now=at))
 
     def tick(self, at: datetime) -> Recording:
         return self._record(decide_deadlines(self.state, at))
@@ -114,6 +115,9 @@ def full_lifecycle(pairing_id: str) -> Story:
     story.do(
         cmd.AddStakeholder(stakeholder=person("Anna", "rotterdam", Helix.GOVERNMENT)), day(132)
     )
+    story.do(cmd.AddStakeholder(stakeholder=person("Bo", "busan", Helix.BUSINESS)), day(132))
+    story.do(cmd.ChangeFocalPoint(ref="busan-2", focal_point=False), day(133))
+    story.do(cmd.RemoveStakeholder(ref="busan-2"), day(134))
     visit = cmd.CompleteStudyVisit(
         visit_id="v1", host_city="busan", started_on=date(2021, 7, 12), ended_on=date(2021, 7, 16)
     )
@@ -168,7 +172,9 @@ async def append_all(pool: asyncpg.Pool, recordings: Sequence[Recording]) -> Non
 
 
 def stream(story: Story) -> list[RecordedEvent]:
-    return [recorded for recording in story.recordings for recorded in recording.events]
+    """The story's events as the store keeps them: removed people forgotten."""
+    recorded = [recorded for recording in story.recordings for recorded in recording.events]
+    return forget_recorded(recorded, [f for r in story.recordings for f in r.forgotten])
 
 
 async def snapshot(pool: asyncpg.Pool, pairing_id: str) -> dict[str, list[dict[str, Any]]]:

@@ -21,6 +21,7 @@ from domain.evolve import initial_state
 from domain.recording import Recording, first_recording, record
 from domain.stakeholders import Helix, Stakeholder
 from domain.state import PairingState
+from tests.principals import OFFICER
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 EMAIL = "ji-woo.kim@busan.example"
@@ -38,7 +39,9 @@ def with_stakeholder_then_stale(state: PairingState) -> Recording:
     """A stakeholder (personal data) joins, then the pairing goes quiet: three messages."""
     person = Stakeholder(name="Ji-woo Kim", email=EMAIL, city="busan", helix=Helix.GOVERNMENT)
     added = cmd.AddStakeholder(stakeholder=person)
-    events = decide(state, added, command_id="add-kim", actor="officer", now=T0 + timedelta(days=1))
+    events = decide(
+        state, added, command_id="add-kim", principal=OFFICER, now=T0 + timedelta(days=1)
+    )
     after_adding, _ = record(state, events)
     events += decide_deadlines(after_adding, T0 + timedelta(days=60))
     return record(state, events)[1]

@@ -89,6 +89,7 @@ def cli(database_url: str, tmp_path: Path) -> Cli:
             "IURC_TEMPORAL_ADDRESS": CLOSED_PORT,
             "IURC_DATA_DIR": str(tmp_path / "iurc"),
             "IURC_CODEC_KEYS": TEST_CODEC_KEYS,
+            "IURC_OPERATOR": "test-officer",
             "COLUMNS": "250",
         }
     )

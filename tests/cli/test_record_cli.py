@@ -96,7 +96,7 @@ async def test_one_pairing_through_every_stage(iurc: Cli) -> None:
     assert "follow up" in table
     history = (await iurc.ok("history", pairing)).stdout
     assert "FollowUpLogged" in history
-    assert "cli:" in history, "the default actor names the CLI and its user"
+    assert "programme_officer:test-officer" in history, "the history names the principal"
 
 
 async def test_pause_resume_waive_and_withdraw(iurc: Cli) -> None:
@@ -104,7 +104,9 @@ async def test_pause_resume_waive_and_withdraw(iurc: Cli) -> None:
     await iurc.ok("start", "sofia", "sejong", "--cycle", "2091")
     paused = await view(iurc, "pause", pairing, "--reason", "Municipal elections")
     assert (paused["status"], paused["next_deadline"]) == ("paused", None)
-    resumed = await view(iurc, "resume", pairing, "--actor", "secretariat:anna")
+    as_operator = {"IURC_OPERATOR": "anna", "IURC_OPERATOR_ROLE": "operator"}
+    result = await iurc("resume", pairing, "--json", env=as_operator)
+    resumed = json.loads(result.stdout)
     assert resumed["status"] == "active"
     assert resumed["next_deadline"] is not None
 
@@ -116,6 +118,12 @@ async def test_pause_resume_waive_and_withdraw(iurc: Cli) -> None:
     waived = await view(iurc, "waive", pairing, "bilateral", "--reason", "Travel restrictions")
     assert waived["stage"] == "study_visit"
 
+    not_hers = await iurc("withdraw", pairing, "--reason", "Sejong left", env=as_operator)
+    assert not_hers.exit_code == EXIT_REFUSED
+    assert (
+        "only the programme officer or the head of the secretariat may; this command came "
+        "from operator anna" in " ".join(not_hers.stderr.split())
+    )
     withdrawn = await view(iurc, "withdraw", pairing, "--reason", "Sejong left the programme")
     assert (withdrawn["stage"], withdrawn["status"]) == ("withdrawn", "withdrawn")
     for command in (

@@ -26,6 +26,7 @@ from domain.stages import Stage
 from domain.stakeholders import Helix
 from domain.state import PairingState
 from iurc.journey import action_plan, journey
+from tests.principals import OFFICER
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -36,7 +37,7 @@ def new_pairing(eu: str = "rotterdam", partner: str = "busan") -> PairingState:
 
 
 def apply(state: PairingState, key: str, command: cmd.Command, now: datetime = T0) -> PairingState:
-    events = decide(state, command, command_id=key, actor="secretariat", now=now)
+    events = decide(state, command, command_id=key, principal=OFFICER, now=now)
     return record(state, events)[0]
 
 
@@ -78,7 +79,9 @@ def test_follow_up_period_end_completes_the_pairing() -> None:
 def test_pilot_funding_before_approval_names_the_stage_and_the_need() -> None:
     state = advance(new_pairing(), "held-bilateral-1")
     with pytest.raises(StageError) as refused:
-        decide(state, cmd.FundPilot(title="x", amount_eur=1), command_id="k", actor="a", now=T0)
+        decide(
+            state, cmd.FundPilot(title="x", amount_eur=1), command_id="k", principal=OFFICER, now=T0
+        )
     assert refused.value.message == (
         "cannot record pilot funding: pairing rotterdam-busan-2021 is in stage bilateral; "
         "pilot funding needs an approved action plan"
@@ -91,7 +94,7 @@ def test_action_plan_without_civil_society_is_refused_with_what_is_missing() -> 
         "rotterdam", "busan", helices=(Helix.GOVERNMENT, Helix.ACADEMIA, Helix.BUSINESS)
     )
     with pytest.raises(InvalidCommandError) as refused:
-        decide(state, cmd.SubmitActionPlan(plan=plan), command_id="k", actor="a", now=T0)
+        decide(state, cmd.SubmitActionPlan(plan=plan), command_id="k", principal=OFFICER, now=T0)
     assert "names no civil society stakeholder" in refused.value.message
     assert "at least one stakeholder of each helix" in refused.value.message
 
@@ -102,7 +105,7 @@ def test_action_plan_lists_every_problem_at_once() -> None:
         update={"projects": (), "decision_making": " ", "roadmap": ()}
     )
     with pytest.raises(InvalidCommandError) as refused:
-        decide(state, cmd.SubmitActionPlan(plan=empty), command_id="k", actor="a", now=T0)
+        decide(state, cmd.SubmitActionPlan(plan=empty), command_id="k", principal=OFFICER, now=T0)
     for problem in ("no concrete project", "no decision-making mechanism", "no roadmap"):
         assert problem in refused.value.message
 
@@ -113,21 +116,21 @@ def test_the_same_meeting_twice_is_refused_under_a_new_key() -> None:
         meeting_id="bilateral-1", meeting_kind=MeetingKind.BILATERAL, held_at=T0
     )
     with pytest.raises(DuplicateError, match="meeting bilateral-1 was already recorded as held"):
-        decide(state, again, command_id="another-key", actor="a", now=T0)
+        decide(state, again, command_id="another-key", principal=OFFICER, now=T0)
 
 
 def test_the_same_key_twice_records_once() -> None:
     state = new_pairing()
     confirm = cmd.ConfirmParticipation(city="rotterdam")
     state = apply(state, "k1", confirm)
-    assert decide(state, confirm, command_id="k1", actor="a", now=T0) == []
+    assert decide(state, confirm, command_id="k1", principal=OFFICER, now=T0) == []
 
 
 def test_a_meeting_for_a_withdrawn_pairing_is_refused() -> None:
     state = apply(advance(new_pairing(), "held-kickoff"), "w", cmd.Withdraw(reason="Budget cut"))
     meeting = cmd.RecordMeeting(meeting_id="b9", meeting_kind=MeetingKind.BILATERAL, held_at=T0)
     with pytest.raises(ClosedPairingError) as refused:
-        decide(state, meeting, command_id="k", actor="a", now=T0)
+        decide(state, meeting, command_id="k", principal=OFFICER, now=T0)
     assert "pairing rotterdam-busan-2021 was withdrawn on 2026-03-02 (Budget cut)" in str(
         refused.value
     )
@@ -155,7 +158,7 @@ def test_kickoff_before_both_confirmations_names_who_is_missing() -> None:
     state = apply(new_pairing(), "c", cmd.ConfirmParticipation(city="rotterdam"))
     kickoff = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=T0)
     with pytest.raises(StageError, match=r"both cities' confirmation first \(busan not yet\)"):
-        decide(state, kickoff, command_id="k", actor="a", now=T0)
+        decide(state, kickoff, command_id="k", principal=OFFICER, now=T0)
 
 
 def test_a_meeting_in_the_future_cannot_be_recorded_as_held() -> None:
@@ -164,7 +167,7 @@ def test_a_meeting_in_the_future_cannot_be_recorded_as_held() -> None:
         meeting_id="b", meeting_kind=MeetingKind.BILATERAL, held_at=T0 + timedelta(days=3)
     )
     with pytest.raises(InvalidCommandError, match="is in the future"):
-        decide(state, later, command_id="k", actor="a", now=T0)
+        decide(state, later, command_id="k", principal=OFFICER, now=T0)
 
 
 def test_waiving_the_study_visit_moves_to_the_action_plan() -> None:
@@ -179,7 +182,7 @@ def test_the_action_plan_cannot_be_waived() -> None:
     state = advance(new_pairing(), "visit")
     waive = cmd.WaiveStage(stage=Stage.ACTION_PLAN, reason="No time")
     with pytest.raises(InvalidCommandError, match="stages that may be waived: bilateral, "):
-        decide(state, waive, command_id="k", actor="a", now=T0)
+        decide(state, waive, command_id="k", principal=OFFICER, now=T0)
 
 
 def test_kickoff_idle_gets_reminder_and_two_escalations_at_15_30_60_days() -> None:
@@ -200,7 +203,7 @@ def test_activity_after_escalation_is_back_on_track_and_tells_the_secretariat() 
     stale_at = T0 + timedelta(days=31)
     state, _ = record(state, decide_deadlines(state, stale_at))
     kickoff = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=stale_at)
-    events = decide(state, kickoff, command_id="k", actor="a", now=stale_at)
+    events = decide(state, kickoff, command_id="k", principal=OFFICER, now=stale_at)
     state, recording = record(state, events)
     assert [type(e).__name__ for e in events] == ["MeetingHeld", "BackOnTrack", "StageAdvanced"]
     assert state.staleness is Staleness.ACTIVE
@@ -223,7 +226,7 @@ def test_the_fold_of_recorded_events_is_the_state() -> None:
     state = initial_state(proposed)
     events: list[ev.Event] = [proposed]
     for key, command in journey("sofia", "sejong", T0):
-        new = decide(state, command, command_id=key, actor="a", now=T0)
+        new = decide(state, command, command_id=key, principal=OFFICER, now=T0)
         state = record(state, new)[0]
         events += new
     assert fold(events) == state

@@ -16,6 +16,7 @@ from domain.evolve import evolve, initial_state
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from domain.state import PairingState
+from tests.principals import OFFICER
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -27,7 +28,7 @@ def pairing() -> PairingState:
 
 
 def change(state: PairingState, command: cmd.ChangePolicy, key: str) -> PairingState:
-    (event,) = decide(state, command, command_id=key, actor="secretariat", now=T0)
+    (event,) = decide(state, command, command_id=key, principal=OFFICER, now=T0)
     assert isinstance(event, ev.PolicyChanged)
     return evolve(state, event)
 
@@ -50,7 +51,7 @@ def test_a_change_that_changes_nothing_is_refused() -> None:
             pairing(),
             cmd.ChangePolicy(idle_limits={Stage.MATCHING: current}),
             command_id="same",
-            actor="secretariat",
+            principal=OFFICER,
             now=T0,
         )
 

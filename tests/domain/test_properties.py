@@ -19,6 +19,7 @@ from domain.policy import StalenessPolicy
 from domain.recording import record
 from domain.stages import Stage
 from iurc.journey import action_plan, journey
+from tests.principals import OFFICER
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EU, PARTNER = "rotterdam", "busan"
@@ -65,7 +66,7 @@ def test_any_command_sequence_keeps_state_equal_to_the_fold_and_never_moves_back
                 new = decide_deadlines(state, now)
             else:
                 key = f"k{number % 3 if key_reuse else number}"
-                new = decide(state, command, command_id=key, actor="prop", now=now)
+                new = decide(state, command, command_id=key, principal=OFFICER, now=now)
         except DomainError:
             continue
         before = state
@@ -84,10 +85,12 @@ def test_a_due_deadline_always_produces_events(days: int, pause: bool, upto: int
         propose_pairing(SEED_CATALOG, eu_city=EU, partner_city=PARTNER, cycle=2021, now=T0)
     )
     for number, command in enumerate(JOURNEY[:upto]):
-        state = record(state, decide(state, command, command_id=str(number), actor="a", now=T0))[0]
+        state = record(
+            state, decide(state, command, command_id=str(number), principal=OFFICER, now=T0)
+        )[0]
     if pause:
         state = record(
-            state, decide(state, cmd.Pause(reason="r"), command_id="p", actor="a", now=T0)
+            state, decide(state, cmd.Pause(reason="r"), command_id="p", principal=OFFICER, now=T0)
         )[0]
     now = T0 + timedelta(days=days)
     deadline = next_deadline(state)

@@ -14,6 +14,7 @@ from domain.policy import StalenessPolicy
 from domain.view import PairingView, view_of
 from iurc.client import PairingClient
 from iurc.journey import journey
+from tests.principals import OFFICER
 from tests.temporal_support import eventually
 
 CYCLE = 2023
@@ -72,7 +73,7 @@ async def test_rotterdam_busan_from_matching_to_completed(
         policy=StalenessPolicy(follow_up_period=FOLLOW_UP),
     )
     for key, command in journey("rotterdam", "busan", started.last_activity_at):
-        await pairings.execute(PAIRING, command, actor="secretariat", command_id=key)
+        await pairings.execute(PAIRING, command, principal=OFFICER, command_id=key)
 
     workflow = dev_env.client.get_workflow_handle(workflow_id(PAIRING), result_type=PairingView)
     final = await workflow.result()

@@ -11,6 +11,7 @@ from temporalio.testing import WorkflowEnvironment
 from domain import commands as cmd
 from domain.ids import workflow_id
 from iurc.client import PairingClient
+from tests.principals import OFFICER
 
 CYCLE = 2024
 PAIRING = f"dublin-seoul-{CYCLE}"
@@ -21,7 +22,7 @@ async def test_summaries_details_and_search_attributes_tell_the_story(
 ) -> None:
     await pairings.start("dublin", "seoul", cycle=CYCLE, now=datetime.now(UTC))
     for city in ("dublin", "seoul"):
-        await pairings.execute(PAIRING, cmd.ConfirmParticipation(city=city), actor="secretariat")
+        await pairings.execute(PAIRING, cmd.ConfirmParticipation(city=city), principal=OFFICER)
     handle = dev_env.client.get_workflow_handle(workflow_id(PAIRING))
 
     description = await handle.describe()

@@ -18,9 +18,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.server import drop_database, ensure_database
 from domain import commands as cmd
-from domain.catalog import SEED_CATALOG
+from domain.catalog import SEED_PROFILES
 from iurc.client import PairingClient
-from tests.temporal_support import TEST_CODEC_KEYS
+from tests.principals import OFFICER
+from tests.temporal_support import TEST_CODEC_KEYS, ensure_seed_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -85,11 +86,12 @@ async def test_worker_migrates_serves_and_stops_gracefully(
             }
             assert {"events", "pairings", "escalations", "notifications"} <= tables
 
-            pairings = PairingClient(dev_env.client, task_queue=task_queue, catalog=SEED_CATALOG)
+            await ensure_seed_catalogue(connection)
+            pairings = PairingClient(dev_env.client, task_queue=task_queue, catalog=SEED_PROFILES)
             cycle = 2040 + (stop_signal == signal.SIGINT)
             view = await pairings.start("sofia", "sejong", cycle=cycle, now=datetime.now(UTC))
             await pairings.execute(
-                view.pairing_id, cmd.ConfirmParticipation(city="sofia"), actor="t"
+                view.pairing_id, cmd.ConfirmParticipation(city="sofia"), principal=OFFICER
             )
             stored = await connection.fetchval(
                 "SELECT count(*) FROM events WHERE pairing_id = $1", view.pairing_id

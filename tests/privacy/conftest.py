@@ -21,6 +21,7 @@ from domain import commands as cmd
 from domain.ids import workflow_id
 from domain.stakeholders import Helix, Stakeholder
 from iurc.journey import action_plan, journey, stakeholder
+from tests.principals import OFFICER
 from tests.temporal_support import running_worker, start_dev_server
 
 CYCLE = 2031
@@ -60,14 +61,12 @@ async def recorded(privacy_env: WorkflowEnvironment, database_url: str) -> Recor
             now = datetime.now(UTC)
             view = await pairings.start("rotterdam", "busan", cycle=CYCLE, now=now)
             await pairings.execute(
-                view.pairing_id, cmd.AddStakeholder(stakeholder=newcomer), actor="secretariat"
+                view.pairing_id, cmd.AddStakeholder(stakeholder=newcomer), principal=OFFICER
             )
             steps = journey("rotterdam", "busan", now)
             keys = [key for key, _ in steps]
             for key, command in steps[: keys.index("plan-v1") + 1]:
-                await pairings.execute(
-                    view.pairing_id, command, actor="secretariat", command_id=key
-                )
+                await pairings.execute(view.pairing_id, command, principal=OFFICER, command_id=key)
     finally:
         await pool.close()
     client = await plain_client(privacy_env)

@@ -53,14 +53,23 @@ PATCH_MARKER = "core_patch"
 """The SDK records `workflow.patched` ids as plain markers: code names, never data."""
 
 
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
+"""A local activity's marker: its `result` is the activity's (sealed) result; its `data` is the
+SDK core's own bookkeeping (activity type, attempt, times), written in plain by the core."""
+
+
 def history_payloads(history: WorkflowHistory) -> list[Payload]:
     """Every payload of the history that a codec encodes."""
-    return [
-        payload
-        for event in history.events
-        if event.marker_recorded_event_attributes.marker_name != PATCH_MARKER
-        for payload in payloads_in(event)
-    ]
+    found: list[Payload] = []
+    for event in history.events:
+        marker = event.marker_recorded_event_attributes
+        if marker.marker_name == PATCH_MARKER:
+            continue
+        if marker.marker_name == LOCAL_ACTIVITY_MARKER:
+            found += marker.details["result"].payloads
+            continue
+        found += payloads_in(event)
+    return found
 
 
 def free_port() -> int:

@@ -16,6 +16,7 @@ from domain import commands as cmd
 from domain.stakeholders import Helix
 from iurc.cli.app import app
 from iurc.journey import stakeholder
+from tests.principals import OFFICER
 from tests.temporal_support import TEST_CODEC_KEYS, running_worker
 
 OTHER_KEY = "other:" + base64.b64encode(bytes(range(7, 39))).decode()
@@ -43,7 +44,7 @@ async def test_iurc_status_needs_the_workers_keys(
     async with running_worker(privacy_env.client, pg_pool) as pairings:
         view = await pairings.start("sofia", "sejong", cycle=2033, now=datetime.now(UTC))
         person = cmd.AddStakeholder(stakeholder=stakeholder("sejong", Helix.ACADEMIA))
-        await pairings.execute(view.pairing_id, person, actor="secretariat")
+        await pairings.execute(view.pairing_id, person, principal=OFFICER)
 
         same = await iurc(
             "status", view.pairing_id, env={**env, "IURC_CODEC_KEYS": TEST_CODEC_KEYS}

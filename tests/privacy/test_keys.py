@@ -6,11 +6,10 @@ import base64
 
 import pytest
 from pydantic import ValidationError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from typer.testing import CliRunner
 
 from iurc.cli.app import app
-from iurc.codec import EncryptionCodec, KeyRing, data_converter
+from iurc.codec import EncryptionCodec, KeyRing, ServicePayloadConverter, data_converter
 from iurc.settings import Settings
 from tests.temporal_support import TEST_CODEC_KEYS
 
@@ -40,8 +39,10 @@ def test_the_first_key_is_active_by_default() -> None:
     assert KeyRing.parse(TEST_CODEC_KEYS).active == "test-2"
 
 
-def test_without_keys_the_plain_pydantic_converter_is_used() -> None:
-    assert data_converter(Settings().key_ring()) is pydantic_data_converter
+def test_without_keys_the_service_converter_is_used_unencrypted() -> None:
+    converter = data_converter(Settings().key_ring())
+    assert converter.payload_codec is None
+    assert converter.payload_converter_class is ServicePayloadConverter
 
 
 @pytest.mark.parametrize(

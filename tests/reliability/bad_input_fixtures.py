@@ -28,30 +28,25 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.cities import import_profiles
 from adapters.postgres.event_store import create_pool
-from contracts.pairing import Carried, PairingWorkflowInput
 from domain import commands as cmd
-from domain.catalog import SEED_CATALOG
 from domain.cities import City
-from domain.decider import REJECTION_REASON_LIMIT, decide, propose_pairing, reject
-from domain.evolve import initial_state
 from domain.ids import workflow_id
-from domain.profiles import ProfileFile
-from domain.recording import RecordedEvent, record
-from domain.view import view_of
+from domain.profiles import CityProfile, ProfileFile
 from iurc.cli.files import load_model
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.wiring import build_worker
+from tests.principals import OFFICER
 from tests.temporal_support import TEST_CONTACTS, eventually, start_dev_server
-from workflows.pairing import PairingWorkflow
-from workflows.search_attributes import initial_search_attributes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SUGGEST_CONTINUE_AS_NEW_AFTER = 30
 """History events after which the dev server suggests continue-as-new (production: 4 Ki)."""
 JOURNEY_STEPS = len(journey("rotterdam", "busan", datetime(2031, 1, 1, tzinfo=UTC)))
-EU_CITIES = sorted(slug for slug, city in SEED_CATALOG.items() if city.is_eu)
-PARTNER_CITIES = sorted(slug for slug, city in SEED_CATALOG.items() if not city.is_eu)
+PROFILES = {p.city.slug: p for p in load_model(EXAMPLES / "cities.yaml", ProfileFile).cities}
+"""The example cities with their people: what the stack's catalogue holds."""
+EU_CITIES = sorted(slug for slug, profile in PROFILES.items() if profile.city.is_eu)
+PARTNER_CITIES = sorted(slug for slug, profile in PROFILES.items() if not profile.city.is_eu)
 HEALTHY = frozenset(
     {
         WorkflowExecutionStatus.RUNNING,
@@ -74,8 +69,8 @@ class PairingIds:
 
     def take(self) -> tuple[City, City, int]:
         number = next(self._numbers)
-        eu = SEED_CATALOG[EU_CITIES[number % len(EU_CITIES)]]
-        partner = SEED_CATALOG[PARTNER_CITIES[number // len(EU_CITIES) % len(PARTNER_CITIES)]]
+        eu = PROFILES[EU_CITIES[number % len(EU_CITIES)]].city
+        partner = PROFILES[PARTNER_CITIES[number // len(EU_CITIES) % len(PARTNER_CITIES)]].city
         own = eu.model_copy(update={"slug": f"{eu.slug}-{self._tag}{number}"})
         return own, partner, 2050
 
@@ -104,12 +99,11 @@ async def bad_input_stack(database_url: str, tag: str) -> AsyncIterator[BadInput
     ) as env:
         pool = await create_pool(database_url, min_size=1, max_size=4)
         try:
-            profiles = load_model(EXAMPLES / "cities.yaml", ProfileFile).cities
-            await import_profiles(pool, profiles)
+            await import_profiles(pool, PROFILES.values())
             queue = f"bad-input-{uuid.uuid4()}"
             with structlog.testing.capture_logs():
                 async with build_worker(env.client, pool, queue, contacts=TEST_CONTACTS):
-                    pairings = PairingClient(env.client, task_queue=queue, catalog=SEED_CATALOG)
+                    pairings = PairingClient(env.client, task_queue=queue, catalog=PROFILES)
                     yield BadInputStack(env, pool, queue, pairings, PairingIds(tag))
         finally:
             await pool.close()
@@ -123,53 +117,37 @@ class Started:
     eu: str
     partner: str
     version: int
-    stored_from: int
-    """The version the workflow started with: the event store holds the events after it."""
     proposed_at: datetime
 
 
-async def start_at_stage(
-    stack: BadInputStack, steps: int, *, withdrawn: bool, rejections: int = 0
-) -> Started:
-    """A fresh pairing that went through the first `steps` journey commands a day ago, and
-    had `rejections` signals rejected (each with a reason as long as a rejection keeps)."""
+async def start_at_stage(stack: BadInputStack, steps: int, *, withdrawn: bool) -> Started:
+    """A fresh pairing, proposed a day ago, that went through the first `steps` journey
+    commands: started and driven as any client would (its EU city a profile of its own)."""
     eu_city, partner_city, cycle = stack.ids.take()
     eu, partner = eu_city.slug, partner_city.slug
-    at = datetime.now(UTC) - timedelta(days=1)
-    catalog = {eu: eu_city, partner: partner_city}
-    proposed = propose_pairing(catalog, eu_city=eu, partner_city=partner, cycle=cycle, now=at)
-    state = initial_state(proposed)
-    events = [RecordedEvent(sequence=1, event=proposed)]
-    for key, command in journey(eu, partner, at)[:steps]:
-        state, recording = record(state, decide(state, command, command_id=key, actor="s", now=at))
-        events += recording.events
-    for number in range(rejections):
-        rejected = reject(state, f"bad-{number}", "pause", "r" * REJECTION_REASON_LIMIT, at)
-        state, recording = record(state, [rejected])
-        events += recording.events
-    stored_from = state.version
-    await stack.client.start_workflow(
-        PairingWorkflow.run,
-        PairingWorkflowInput(carried=Carried(state=state, events=tuple(events))),
-        id=workflow_id(state.pairing_id),
-        task_queue=stack.task_queue,
-        search_attributes=initial_search_attributes(view_of(state)),
+    own = CityProfile(city=eu_city)
+    await import_profiles(stack.pool, [own])
+    client = PairingClient(
+        stack.client, task_queue=stack.task_queue, catalog={eu: own, partner: PROFILES[partner]}
     )
+    at = datetime.now(UTC) - timedelta(days=1)
+    view = await client.start(eu, partner, cycle=cycle, now=at)
+    for key, command in journey(eu, partner, at)[:steps]:
+        view = await client.execute(view.pairing_id, command, principal=OFFICER, command_id=key)
     if withdrawn:
-        await stack.pairings.execute(
-            state.pairing_id,
+        await client.execute(
+            view.pairing_id,
             cmd.Withdraw(reason="Left the programme"),
-            actor="secretariat",
+            principal=OFFICER,
             command_id="setup-withdraw",
         )
-        await stack.client.get_workflow_handle(workflow_id(state.pairing_id)).result()
-        state = await stack.pairings.state(state.pairing_id)
+        await stack.client.get_workflow_handle(workflow_id(view.pairing_id)).result()
+    state = await client.state(view.pairing_id)
     return Started(
         pairing_id=state.pairing_id,
         eu=eu,
         partner=partner,
         version=state.version,
-        stored_from=stored_from,
         proposed_at=at,
     )
 

@@ -27,7 +27,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from adapters.postgres.event_store import create_pool, load_events
-from domain.catalog import SEED_CATALOG
+from domain.catalog import SEED_PROFILES
 from domain.commands import Command
 from domain.errors import DomainError
 from domain.evolve import fold
@@ -37,6 +37,7 @@ from domain.view import view_of
 from iurc.client import PairingClient, PairingExistsError
 from iurc.journey import journey
 from tests.notify.peers import WebhookReceiver
+from tests.principals import OFFICER
 from tests.reliability.stack import FaultStack
 from tests.temporal_support import connect_test_client
 
@@ -85,7 +86,7 @@ class Load:
         deadline = time.monotonic() + GIVE_UP_AFTER
         while time.monotonic() < deadline:
             try:
-                await self.client.execute(pairing, command, actor="load", command_id=key)
+                await self.client.execute(pairing, command, principal=OFFICER, command_id=key)
             except DomainError as refusal:
                 self.lost.append(f"{pairing}/{key}: refused: {refusal.message}")
                 return
@@ -157,7 +158,7 @@ async def run(pairings: int, seed: int, workdir: Path) -> Report:
         async with stack.running():
             client = await connect_test_client(stack.temporal.address)
             load = Load(
-                PairingClient(client, task_queue=stack.task_queue, catalog=SEED_CATALOG), stack
+                PairingClient(client, task_queue=stack.task_queue, catalog=SEED_PROFILES), stack
             )
             chaos = random.Random(seed)
             drivers = [load.drive(n, random.Random(seed * 1000 + n)) for n in range(pairings)]
@@ -217,7 +218,7 @@ async def check(
 
 
 async def _check_events(report: Report, pool: asyncpg.Pool, client: Client, load: Load) -> None:
-    pairing_client = PairingClient(client, task_queue=load.stack.task_queue, catalog=SEED_CATALOG)
+    pairing_client = PairingClient(client, task_queue=load.stack.task_queue, catalog=SEED_PROFILES)
     for pairing, keys in load.accepted.items():
         report.commands_accepted += len(keys)
         stored = await load_events(pool, pairing)

@@ -406,29 +406,62 @@ def keys() -> Field:
     return Field(fresh, st.sampled_from(BAD_KEYS) | garbage())
 
 
-def actors() -> Field:
-    good = st.sampled_from(["meeting-platform", "portal", "service:crm", "시장실"])
-    bad = st.sampled_from(["", " leading", "line\nbreak", "a" * 201, "nul\x00actor"])
+def principals(scene: Scene) -> Field:
+    """Who sends: mostly the secretariat; also the pairing's own cities and services (whose
+    rights the permission table limits), strangers, and principals that are no principal."""
+    officer = {"role": "programme_officer", "name": "officer"}
+    good = st.sampled_from(
+        [
+            officer,
+            officer,
+            officer,
+            {"role": "operator", "name": "desk"},
+            {"role": "focal_point", "name": "fp", "city": scene.eu},
+            {"role": "focal_point", "name": "fp", "city": scene.partner},
+            {"role": "focal_point", "name": "fp", "city": "sofia"},
+            {
+                "role": "service",
+                "name": "zoom",
+                "city": scene.partner,
+                "scopes": ["meetings:record", "meetings:schedule"],
+            },
+        ]
+    )
+    bad = st.sampled_from(
+        [
+            {"role": "legacy", "name": "portal"},
+            {"role": "focal_point", "name": "fp"},
+            {"role": "service", "name": "svc", "scopes": ["meetings:record"]},
+            {"role": "operator", "name": "line\nbreak"},
+            {"role": "operator", "name": "nul\x00name"},
+            {"role": "operator", "name": "a" * 65},
+            {"role": "mayor", "name": "m"},
+            {"role": "operator", "name": "x", "city": scene.eu},
+        ]
+    )
     return Field(good, bad | garbage())
 
 
 def envelopes(scene: Scene) -> st.SearchStrategy[Raw]:
-    """What a service sends: {actor, command_id, command}, sometimes damaged or not a dict."""
-    key, actor = keys(), actors()
+    """What a service sends: {principal, command_id, command}, sometimes damaged, sometimes in
+    the shape from before principals ({actor: ...}), or not a dict."""
+    key, principal = keys(), principals(scene)
 
-    def envelope(bad_key: bool, bad_actor: bool) -> st.SearchStrategy[Raw]:
+    def envelope(bad_key: bool, bad_principal: bool) -> st.SearchStrategy[Raw]:
         return st.fixed_dictionaries(
             {
-                "actor": choose(actor, bad_actor),
+                "principal": choose(principal, bad_principal),
                 "command_id": choose(key, bad_key),
                 "command": commands(scene),
             }
         )
 
-    fine = envelope(bad_key=False, bad_actor=False)
+    fine = envelope(bad_key=False, bad_principal=False)
+    legacy = fine.map(lambda b: {**_without(b, "principal"), "actor": "portal"})
     damaged = st.one_of(
-        envelope(bad_key=True, bad_actor=False),
-        envelope(bad_key=False, bad_actor=True),
+        envelope(bad_key=True, bad_principal=False),
+        envelope(bad_key=False, bad_principal=True),
+        legacy,
         fine.flatmap(lambda b: st.sampled_from(sorted(b)).map(lambda f: _without(b, f))),
     )
     return weighted((5, fine), (1, damaged), (1, garbage()))
@@ -633,7 +666,7 @@ def cli_invocations(scene: Scene) -> st.SearchStrategy[list[str]]:
         fine.flatmap(
             lambda argv: st.integers(0, len(argv) - 1).map(lambda i: argv[:i] + argv[i + 1 :])
         ),
-        st.tuples(fine, cli_text().bad).map(lambda parts: [*parts[0], "--actor", parts[1]]),
+        st.tuples(fine, cli_text().bad).map(lambda parts: [*parts[0], "--for-city", parts[1]]),
     )
     return weighted(
         (6, fine),

@@ -302,7 +302,7 @@ async def test_the_console_script_refuses_argv_that_is_not_utf8(
         assert "Traceback" not in output, shown
         assert process.returncode in (1, 2), shown
         assert "refused: " in output or "invalid input: " in output or "Usage: " in output, shown
-    assert not await stored_rows(stack.pool, started.pairing_id)
+    assert len(await stored_rows(stack.pool, started.pairing_id)) == started.version
 
 
 async def test_plan_files_that_are_no_plan_are_invalid_input(
@@ -326,7 +326,7 @@ async def test_plan_files_that_are_no_plan_are_invalid_input(
     assert "YAML aliases (*name) expand it to 490,329,055 values, more than 100,000" in refusal
     itself = ["plan", "submit", started.pairing_id, str(tmp_path / "junk-11.yaml")]
     assert "refers to a value it is part of" in " ".join((await iurc(itself)).output.split())
-    assert not await stored_rows(stack.pool, started.pairing_id)
+    assert len(await stored_rows(stack.pool, started.pairing_id)) == started.version
 
 
 async def test_a_meeting_beyond_the_calendar_in_local_time_is_refused_not_a_crash(

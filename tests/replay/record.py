@@ -41,6 +41,7 @@ from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.temporal import register_search_attributes
+from tests.principals import OFFICER
 from tests.temporal_support import (
     TEST_SERVER,
     eventually,
@@ -64,7 +65,7 @@ async def full_lifecycle(env: WorkflowEnvironment, pairings: PairingClient) -> s
         policy=StalenessPolicy(follow_up_period=timedelta(seconds=2)),
     )
     for key, command in journey("rotterdam", "busan", view.last_activity_at):
-        await pairings.execute(view.pairing_id, command, actor="secretariat", command_id=key)
+        await pairings.execute(view.pairing_id, command, principal=OFFICER, command_id=key)
     await env.client.get_workflow_handle(workflow_id(view.pairing_id)).result()
     return view.pairing_id
 
@@ -73,13 +74,17 @@ async def stale_then_back_on_track(env: WorkflowEnvironment, pairings: PairingCl
     """Reminder and both escalations over 60 quiet days, then a meeting (time-skipping)."""
     view = await pairings.start("dublin", "seoul", cycle=2021, now=await env.get_current_time())
     for city in ("dublin", "seoul"):
-        await pairings.execute(view.pairing_id, cmd.ConfirmParticipation(city=city), actor="s")
+        await pairings.execute(
+            view.pairing_id, cmd.ConfirmParticipation(city=city), principal=OFFICER
+        )
     await env.sleep(timedelta(days=61))
     held = cmd.RecordMeeting(
         meeting_id="kickoff", meeting_kind=MeetingKind.KICKOFF, held_at=await env.get_current_time()
     )
-    await pairings.execute(view.pairing_id, held, actor="meeting-platform")
-    await pairings.execute(view.pairing_id, cmd.Withdraw(reason="Recorded scenario"), actor="s")
+    await pairings.execute(view.pairing_id, held, principal=OFFICER)
+    await pairings.execute(
+        view.pairing_id, cmd.Withdraw(reason="Recorded scenario"), principal=OFFICER
+    )
     return view.pairing_id
 
 
@@ -90,16 +95,16 @@ async def pause_waive_reject_withdraw(env: WorkflowEnvironment, pairings: Pairin
     pid = view.pairing_id
     steps = journey("sofia", "sejong", start)
     for key, command in steps[: [k for k, _ in steps].index("held-bilateral-2") + 1]:
-        await pairings.execute(pid, command, actor="secretariat", command_id=key)
-    await pairings.execute(pid, cmd.Pause(reason="Elections"), actor="secretariat")
+        await pairings.execute(pid, command, principal=OFFICER, command_id=key)
+    await pairings.execute(pid, cmd.Pause(reason="Elections"), principal=OFFICER)
     await env.sleep(timedelta(days=100))
-    await pairings.execute(pid, cmd.Resume(), actor="secretariat")
+    await pairings.execute(pid, cmd.Resume(), principal=OFFICER)
     waiver = cmd.WaiveStage(stage=Stage.STUDY_VISIT, reason="Travel restrictions")
-    await pairings.execute(pid, waiver, actor="secretariat")
+    await pairings.execute(pid, waiver, principal=OFFICER)
     workflow = env.client.get_workflow_handle(workflow_id(pid))
     await workflow.signal("submit", "not a command")
     await workflow.signal("submit", {"command_id": "x", "actor": "p", "command": {"kind": "pause"}})
-    await pairings.execute(pid, cmd.Withdraw(reason="Recorded scenario"), actor="secretariat")
+    await pairings.execute(pid, cmd.Withdraw(reason="Recorded scenario"), principal=OFFICER)
     await workflow.result()
     return pid
 

@@ -8,15 +8,14 @@ plain payloads, which it passes through.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from iurc.replay import saved_history
 from iurc.wiring import WORKFLOW_RUNNER
-from tests.temporal_support import test_data_converter
+from tests.temporal_support import test_replay_converter
 from workflows.notification import NotificationWorkflow
 from workflows.pairing import PairingWorkflow
 
@@ -54,14 +53,11 @@ def test_current_pairings_start_deliveries_from_the_record_activity_not_as_child
     "path", HISTORIES, ids=[str(path.relative_to(ROOT).with_suffix("")) for path in HISTORIES]
 )
 async def test_history_replays(path: Path) -> None:
-    raw = path.read_text()
-    workflow_id = json.loads(raw)["events"][0]["workflowExecutionStartedEventAttributes"].get(
-        "workflowId", path.stem
-    )
-    history = WorkflowHistory.from_json(workflow_id, raw)
+    converter = test_replay_converter()
+    history = await saved_history(path.read_text(), converter, path.stem)
     replayer = Replayer(
         workflows=[PairingWorkflow, NotificationWorkflow],
-        data_converter=test_data_converter(),
+        data_converter=converter,
         workflow_runner=WORKFLOW_RUNNER,
     )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=True)

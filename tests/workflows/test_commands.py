@@ -28,6 +28,7 @@ from domain.stages import Stage
 from domain.stakeholders import Helix
 from iurc.client import PairingClient, PairingExistsError
 from iurc.journey import action_plan, journey
+from tests.principals import HEAD, OFFICER, OFFICER_JSON
 from tests.temporal_support import handle, history_event_types
 
 PAIRING = "rotterdam-busan-2021"
@@ -42,7 +43,7 @@ async def drive(env: WorkflowEnvironment, pairings: PairingClient, until: str) -
     start = await env.get_current_time()
     await pairings.start("rotterdam", "busan", cycle=2021, now=start)
     for key, command in journey("rotterdam", "busan", start):
-        await pairings.execute(PAIRING, command, actor="secretariat", command_id=key)
+        await pairings.execute(PAIRING, command, principal=OFFICER, command_id=key)
         if key == until:
             return
     raise AssertionError(f"no journey step {until}")
@@ -60,7 +61,7 @@ async def assert_refused_without_trace(
     history_before = await recorded_history(client)
     events_before = await stored_event_count(pool)
     with pytest.raises(error) as refused:
-        await pairings.execute(PAIRING, command, actor="secretariat")
+        await pairings.execute(PAIRING, command, principal=OFFICER)
     assert message in str(refused.value)
     assert await recorded_history(client) == history_before
     assert await stored_event_count(pool) == events_before
@@ -131,14 +132,14 @@ async def test_a_meeting_for_a_withdrawn_pairing_is_refused(
 ) -> None:
     await drive(env, pairings, "held-kickoff")
     await pairings.execute(
-        PAIRING, cmd.Withdraw(reason="Partner city left the programme"), actor="secretariat"
+        PAIRING, cmd.Withdraw(reason="Partner city left the programme"), principal=OFFICER
     )
     await handle(env.client, PAIRING).result()
     meeting = cmd.RecordMeeting(
         meeting_id="late", meeting_kind=MeetingKind.BILATERAL, held_at=await env.get_current_time()
     )
     with pytest.raises(ClosedPairingError) as refused:
-        await pairings.execute(PAIRING, meeting, actor="meeting-platform")
+        await pairings.execute(PAIRING, meeting, principal=OFFICER)
     assert "pairing rotterdam-busan-2021 was withdrawn on" in str(refused.value)
     assert "(Partner city left the programme)" in str(refused.value)
     row = await pg_pool.fetchrow(
@@ -173,11 +174,13 @@ async def test_the_same_command_twice_records_once(
 ) -> None:
     await pairings.start("rotterdam", "busan", cycle=2021, now=await env.get_current_time())
     confirm = cmd.ConfirmParticipation(city="busan")
-    first = await pairings.execute(PAIRING, confirm, actor="portal", command_id="busan-confirms")
-    second = await pairings.execute(PAIRING, confirm, actor="portal", command_id="busan-confirms")
+    first = await pairings.execute(PAIRING, confirm, principal=OFFICER, command_id="busan-confirms")
+    second = await pairings.execute(
+        PAIRING, confirm, principal=OFFICER, command_id="busan-confirms"
+    )
     assert first == second
     assert await stored_event_count(pg_pool) == 2
-    await pairings.signal(PAIRING, confirm, actor="portal", command_id="busan-confirms")
+    await pairings.signal(PAIRING, confirm, principal=OFFICER, command_id="busan-confirms")
     await env.sleep(timedelta(seconds=1))
     assert [e.event.type for e in await pairings.events(PAIRING)] == [
         "PairingProposed",
@@ -192,16 +195,17 @@ async def test_malformed_signals_are_recorded_as_rejections_and_never_fail_the_w
     workflow = handle(env.client, PAIRING)
     await workflow.signal("submit", "not a command at all")
     await workflow.signal(
-        "submit", {"command_id": "s1", "actor": "portal", "command": {"kind": "fund_pilot"}}
+        "submit", {"command_id": "s1", "principal": OFFICER_JSON, "command": {"kind": "fund_pilot"}}
     )
     await workflow.signal(
-        "submit", {"command_id": "s2", "actor": "portal", "command": {"kind": "launch_rocket"}}
+        "submit",
+        {"command_id": "s2", "principal": OFFICER_JSON, "command": {"kind": "launch_rocket"}},
     )
     await workflow.signal(
         "submit",
         {
             "command_id": "s3",
-            "actor": "portal",
+            "principal": OFFICER_JSON,
             "command": {"kind": "confirm_participation", "city": "seoul"},
         },
     )
@@ -209,7 +213,7 @@ async def test_malformed_signals_are_recorded_as_rejections_and_never_fail_the_w
         "submit",
         {
             "command_id": "s4",
-            "actor": "portal",
+            "principal": OFFICER_JSON,
             "command": {"kind": "confirm_participation", "city": "busan"},
         },
     )
@@ -244,11 +248,11 @@ async def test_two_policy_changes_sent_at_once_both_take_effect(
         pairings.execute(
             PAIRING,
             cmd.ChangePolicy(idle_limits={Stage.KICKOFF: timedelta(days=44)}),
-            actor="officer",
+            principal=OFFICER,
             command_id="limit",
         ),
         pairings.execute(
-            PAIRING, cmd.ChangePolicy(reminder_fraction=0.3), actor="head", command_id="fraction"
+            PAIRING, cmd.ChangePolicy(reminder_fraction=0.3), principal=HEAD, command_id="fraction"
         ),
     )
     policy = (await pairings.state(PAIRING)).policy

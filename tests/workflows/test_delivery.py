@@ -29,14 +29,15 @@ from adapters.notify.router import Notifier
 from adapters.postgres.outbox import begin_attempt
 from contracts.delivery import notification_workflow_id
 from domain import commands as cmd
-from domain.catalog import SEED_CATALOG
+from domain.catalog import SEED_PROFILES
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.wiring import build_worker
 from tests.notify.peers import Inbox, free_port
-from tests.temporal_support import TEST_CONTACTS, eventually
+from tests.principals import OFFICER
+from tests.temporal_support import TEST_CONTACTS, ensure_seed_catalogue, eventually
 
 EVERY_AUDIENCE = dict.fromkeys(
     ("focal_points", "programme_officer", "head_of_secretariat", "secretariat"), "email"
@@ -65,8 +66,9 @@ async def mailing(
     )
     notifier = Notifier([LogChannel(), EmailChannel(smtp)], EVERY_AUDIENCE)
     queue = f"delivery-{uuid.uuid4()}"
+    await ensure_seed_catalogue(pg_pool)
     async with build_worker(env.client, pg_pool, queue, notifier=notifier, contacts=TEST_CONTACTS):
-        yield PairingClient(env.client, task_queue=queue, catalog=SEED_CATALOG)
+        yield PairingClient(env.client, task_queue=queue, catalog=SEED_PROFILES)
 
 
 def messages(inbox: Inbox) -> list[Message]:
@@ -76,7 +78,7 @@ def messages(inbox: Inbox) -> list[Message]:
 async def drive(pairings: PairingClient, eu: str, partner: str, at: datetime, until: str) -> str:
     view = await pairings.start(eu, partner, cycle=2027, now=at)
     for key, command in journey(eu, partner, at):
-        await pairings.execute(view.pairing_id, command, actor="secretariat", command_id=key)
+        await pairings.execute(view.pairing_id, command, principal=OFFICER, command_id=key)
         if key == until:
             return view.pairing_id
     raise AssertionError(until)
@@ -164,7 +166,7 @@ async def test_a_reminder_due_on_a_public_holiday_waits_for_the_next_working_day
     limit = (noon - quiet_since) * 2  # the reminder comes at half the idle limit: at noon
     limits = {**StalenessPolicy().idle_limits, Stage.KICKOFF: limit}
     await mailing.execute(
-        pairing, cmd.ChangePolicy(policy=StalenessPolicy(idle_limits=limits)), actor="test"
+        pairing, cmd.ChangePolicy(policy=StalenessPolicy(idle_limits=limits)), principal=OFFICER
     )
     await env.sleep(noon + timedelta(hours=1) - await env.get_current_time())
     received = await eventually(lambda: _async(messages(inbox[0])), bool, within=3)

@@ -15,6 +15,7 @@ from domain.meetings import MeetingKind
 from domain.policy import Staleness, StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
+from tests.principals import OFFICER
 from tests.temporal_support import eventually
 
 PAIRING = "rotterdam-busan-2021"
@@ -25,7 +26,7 @@ async def start_in_kickoff(env: WorkflowEnvironment, pairings: PairingClient) ->
     await pairings.start("rotterdam", "busan", cycle=2021, now=await env.get_current_time())
     for city in ("rotterdam", "busan"):
         view = await pairings.execute(
-            PAIRING, cmd.ConfirmParticipation(city=city), actor="secretariat"
+            PAIRING, cmd.ConfirmParticipation(city=city), principal=OFFICER
         )
     assert view.stage is Stage.KICKOFF
     return view.last_activity_at
@@ -86,7 +87,7 @@ async def test_recorded_activity_clears_staleness_and_tells_the_secretariat(
         meeting_kind=MeetingKind.KICKOFF,
         held_at=quiet_since + timedelta(days=31),
     )
-    view = await pairings.execute(PAIRING, held, actor="meeting-platform")
+    view = await pairings.execute(PAIRING, held, principal=OFFICER)
     assert (view.stage, view.stale, view.staleness) == (Stage.BILATERAL, False, Staleness.ACTIVE)
     assert (await notifications(pg_pool))[-1] == ("back_on_track", "secretariat")
     escalations = await pg_pool.fetch(
@@ -102,10 +103,10 @@ async def test_pause_stops_the_clock_and_resume_restarts_it(
     env: WorkflowEnvironment, pairings: PairingClient, pg_pool: asyncpg.Pool
 ) -> None:
     await start_in_kickoff(env, pairings)
-    await pairings.execute(PAIRING, cmd.Pause(reason="Municipal elections"), actor="secretariat")
+    await pairings.execute(PAIRING, cmd.Pause(reason="Municipal elections"), principal=OFFICER)
     await env.sleep(timedelta(days=200))
     assert await notifications(pg_pool) == []
-    view = await pairings.execute(PAIRING, cmd.Resume(), actor="secretariat")
+    view = await pairings.execute(PAIRING, cmd.Resume(), principal=OFFICER)
     assert view.next_deadline is not None
     assert view.next_deadline.due_at - view.last_activity_at == timedelta(days=15)
     await env.sleep(timedelta(days=14))
@@ -120,7 +121,7 @@ async def test_a_policy_change_moves_the_running_timer(
     quiet_since = await start_in_kickoff(env, pairings)
     limits = {**StalenessPolicy().idle_limits, Stage.KICKOFF: timedelta(days=10)}
     await pairings.execute(
-        PAIRING, cmd.ChangePolicy(policy=StalenessPolicy(idle_limits=limits)), actor="secretariat"
+        PAIRING, cmd.ChangePolicy(policy=StalenessPolicy(idle_limits=limits)), principal=OFFICER
     )
     await env.sleep(quiet_since + timedelta(days=5, minutes=1) - await env.get_current_time())
     assert await eventually(lambda: notifications(pg_pool), bool) == [("reminder", "focal_points")]
