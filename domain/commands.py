@@ -240,8 +240,8 @@ class CommandRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    principal: Principal | None = None
     actor: Annotated[str, Field(pattern=ACTOR_PATTERN)] | None = None
+    principal: Principal | None = Field(default=None, validate_default=True)
     on_behalf_of: Slug | None = None
     command: Command
 
@@ -258,11 +258,15 @@ class CommandRequest(BaseModel):
             )
         return value
 
-    @model_validator(mode="after")
-    def _one_sender(self) -> CommandRequest:
-        if (self.principal is None) == (self.actor is None):
-            raise ValueError("a command names its principal (and no typed actor)")
-        return self
+    @field_validator("principal")
+    @classmethod
+    def _one_sender(cls, principal: Principal | None, info: ValidationInfo) -> Principal | None:
+        actor = info.data.get("actor")
+        if principal is None and actor is None:
+            raise ValueError("who sends the command is missing: give its principal")
+        if principal is not None and actor is not None:
+            raise ValueError("give the principal only: a typed actor is no longer accepted")
+        return principal
 
     @property
     def sender(self) -> Principal:

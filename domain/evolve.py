@@ -12,10 +12,11 @@ from domain import events as ev
 from domain.meetings import Meeting
 from domain.policy import Staleness
 from domain.stages import Stage
-from domain.state import PairingState, Pilot, PlanStatus, StateChanges, stakeholder_ref
+from domain.state import PairingState, Pilot, PlanStatus, StateChanges, numbered
 
 
 def initial_state(event: ev.PairingProposed) -> PairingState:
+    people, added = numbered(event.stakeholders)
     return PairingState(
         pairing_id=event.pairing_id,
         eu_city=event.eu_city,
@@ -27,11 +28,8 @@ def initial_state(event: ev.PairingProposed) -> PairingState:
         version=1,
         proposed_at=event.occurred_at,
         last_activity_at=event.occurred_at,
-        stakeholders={
-            stakeholder_ref(person.city, number): person
-            for number, person in enumerate(event.stakeholders, start=1)
-        },
-        stakeholders_added=len(event.stakeholders),
+        stakeholders=people,
+        stakeholders_added=added,
     )
 
 
@@ -158,10 +156,14 @@ def _(event: ev.FollowUpLogged, state: PairingState) -> StateChanges:
 
 @_changes.register
 def _(event: ev.StakeholderAdded, state: PairingState) -> StateChanges:
-    ref = event.ref or state.next_stakeholder_ref(event.stakeholder.city)
+    city = event.stakeholder.city
+    ref = event.ref or state.next_stakeholder_ref(city)
     return {
         "stakeholders": {**state.stakeholders, ref: event.stakeholder},
-        "stakeholders_added": state.stakeholders_added + 1,
+        "stakeholders_added": {
+            **state.stakeholders_added,
+            city: state.stakeholders_added.get(city, 0) + 1,
+        },
     }
 
 

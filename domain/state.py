@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypedDict
@@ -64,8 +65,10 @@ class PairingState(BaseModel):
     stakeholders: dict[str, Stakeholder] = Field(
         default_factory=dict, description="ref (`busan-2`) -> the person, in the order added"
     )
-    stakeholders_added: int = Field(
-        default=0, description="how many were ever added: the next ref's number, never reused"
+    stakeholders_added: dict[str, int] = Field(
+        default_factory=dict,
+        description="city -> how many of its people were ever added: the next ref's number, "
+        "so that a ref is never reused",
     )
     waived: dict[Stage, str] = Field(default_factory=dict)
     closed_at: datetime | None = None
@@ -86,19 +89,12 @@ class PairingState(BaseModel):
     def _stakeholders_by_ref(cls, data: Any) -> Any:
         """A state carried by a run from before refs held its stakeholders as a list."""
         if isinstance(data, dict) and isinstance(data.get("stakeholders"), list | tuple):
-            people = list(data["stakeholders"])
-            data = {
-                **data,
-                "stakeholders": {
-                    stakeholder_ref(_city_of(person), number): person
-                    for number, person in enumerate(people, start=1)
-                },
-                "stakeholders_added": max(int(data.get("stakeholders_added", 0)), len(people)),
-            }
+            by_ref, added = numbered(data["stakeholders"])
+            data = {**data, "stakeholders": by_ref, "stakeholders_added": added}
         return data
 
     def next_stakeholder_ref(self, city: str) -> str:
-        return stakeholder_ref(city, self.stakeholders_added + 1)
+        return stakeholder_ref(city, self.stakeholders_added.get(city, 0) + 1)
 
     def focal_points(self, city: str) -> list[Stakeholder]:
         return [p for p in self.stakeholders.values() if p.city == city and p.focal_point]
@@ -120,8 +116,16 @@ def stakeholder_ref(city: str, number: int) -> str:
     return f"{city}-{number}"
 
 
-def _city_of(person: Any) -> str:
-    return str(person.city if isinstance(person, Stakeholder) else person["city"])
+def numbered(people: Iterable[Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """People in the order they came, by ref (`busan-1`, `busan-2`, `rotterdam-1`), and how
+    many each city has had: how a pairing numbers the people it starts with."""
+    by_ref: dict[str, Any] = {}
+    added: dict[str, int] = {}
+    for person in people:
+        city = str(person.city if isinstance(person, Stakeholder) else person["city"])
+        added[city] = added.get(city, 0) + 1
+        by_ref[stakeholder_ref(city, added[city])] = person
+    return by_ref, added
 
 
 class StateChanges(TypedDict, total=False):
@@ -155,7 +159,7 @@ class StateChanges(TypedDict, total=False):
     follow_up_started_at: datetime | None
     follow_ups: tuple[str, ...]
     stakeholders: dict[str, Stakeholder]
-    stakeholders_added: int
+    stakeholders_added: dict[str, int]
     waived: dict[Stage, str]
     closed_at: datetime | None
     withdrawal_reason: str | None

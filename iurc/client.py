@@ -94,6 +94,11 @@ class PairingClient:
         self._task_queue = task_queue
         self._catalog = catalog
 
+    @property
+    def task_queue(self) -> str:
+        """Where this client starts pairings: the task queue their workers poll."""
+        return self._task_queue
+
     async def start(
         self,
         eu_city: str,

@@ -96,7 +96,7 @@ class PairingWorkflow:
             self._unrecorded = first_recording(self._state, accepted.proposed)
             self._events = list(self._unrecorded.events)
         self._changed = False
-        self._recorded_up_to = self._state.version - (1 if self._unrecorded else 0)
+        self._recorded_up_to = 0 if self._refusal else self._state.version - bool(self._unrecorded)
         self._published: search_attributes.Snapshot | None = None
         # A memo of a pure function of the state, so one command computes the view once.
         self._viewed: tuple[PairingState, PairingView] | None = None

@@ -21,6 +21,7 @@ from rich.text import Text
 from adapters.postgres.cities import import_profiles, list_profiles
 from domain.matching import Suggestion, suggest_pairs
 from domain.profiles import CityProfile, ProfileFile
+from iurc.cli import alignment
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption, emit, out
 from iurc.cli.sending import day_option, today
@@ -70,9 +71,21 @@ def import_cities(
             show_default=False,
         ),
     ],
+    apply: Annotated[
+        bool | None,
+        typer.Option(
+            "--apply/--no-apply",
+            help="Bring the open pairings whose people differ from the new profiles in line "
+            "(recorded commands), or only list them. Default: ask when run in a terminal.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Add city profiles or replace those with the same slug, all of the file or none of it.
+
+    Open pairings keep the people they started with: those of the imported cities whose
+    people now differ from the profiles are listed, with what would bring them in line.
 
     Example: `iurc cities import examples/cities.yaml`
     """
@@ -80,9 +93,29 @@ def import_cities(
     async def command(services: Services) -> None:
         profiles = load_model(file, ProfileFile)
         added, updated = await import_profiles(await services.pool(), profiles.cities)
-        result = {"file": str(file), "added": added, "updated": updated}
-        summary = Text(f"Imported {file}: {added} added, {updated} updated.")
-        emit(result, as_json, lambda _: summary)
+        found = await alignment.drifts(services, profiles.cities) if updated else []
+        applied = bool(found) and alignment.should_apply(None if as_json else apply)
+        sent = await alignment.align(services, found) if applied else 0
+        result = {
+            "file": str(file),
+            "added": added,
+            "updated": updated,
+            "differing": [
+                {"pairing": d.pairing_id, "city": d.city, "changes": d.describe()} for d in found
+            ],
+            "commands_sent": sent,
+        }
+        if as_json:
+            emit(result, as_json, lambda _: Text(""))
+            return
+        out.print(f"Imported {file}: {added} added, {updated} updated.")
+        if found:
+            out.print(alignment.drift_table(found))
+            out.print(
+                f"Sent {sent} commands: they are in line now."
+                if applied
+                else "Left as they are; `iurc cities import FILE --apply` brings them in line."
+            )
 
     run(command)
 

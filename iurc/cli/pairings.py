@@ -13,7 +13,7 @@ from domain.stages import Stage
 from domain.topics import Topic
 from iurc.cli import render
 from iurc.cli.output import JsonOption, emit
-from iurc.cli.services import Services, run
+from iurc.cli.services import Services, errors, run
 from iurc.client import UnknownPairingError
 
 PairingArgument = Annotated[
@@ -52,6 +52,14 @@ def start(
         view = await client.start(
             eu_city, partner_city, cycle=cycle, now=datetime.now(UTC), topics=topics or ()
         )
+        profiles = await services.profiles()
+        for city in (eu_city, partner_city):
+            if not any(person.focal_point for person in profiles[city].stakeholders):
+                errors.print(
+                    f"[yellow]warning:[/] {city} has no focal point: its reminders go to the "
+                    "secretariat until one is added (`iurc stakeholders add "
+                    f"{view.pairing_id} ... --city {city} --focal-point`)"
+                )
         emit(view, as_json, render.pairing_view)
 
     run(command)
