@@ -27,6 +27,7 @@ from domain.notifications import Recipient
 from iurc.client import PairingClient
 from iurc.codec import KeyRing, encrypted_converter
 from iurc.wiring import build_worker
+from tests.tiers import refuse_in_fast_tier
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
@@ -67,6 +68,7 @@ async def start_dev_server(
     """The CLI's dev server as the tests use it: the test converter, the pairing search
     attributes, and optionally a history length after which it suggests continue-as-new
     (production: 4 Ki events), so that short tests cross one."""
+    refuse_in_fast_tier("the Temporal dev server (start_dev_server)")
     args = list(extra_args)
     if suggest_continue_as_new_after is not None:
         args = [

@@ -11,6 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.e2e  # `python -m bench` starts its own servers and workers
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 DRIVE_FIGURES = {
