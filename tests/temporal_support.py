@@ -22,6 +22,8 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.delivery import SecretariatContacts
+from adapters.postgres.event_store import load_events
+from domain.evolve import fold
 from domain.ids import workflow_id
 from domain.notifications import Recipient
 from iurc.client import PairingClient
@@ -102,6 +104,15 @@ async def eventually(
         if check(value) or time.monotonic() > deadline:
             return value
         await asyncio.sleep(0.05)
+
+
+async def assert_stored_events_fold_to_the_workflow_state(
+    pool: asyncpg.Pool, pairings: PairingClient, pairing_id: str
+) -> None:
+    """The fold of the events stored in PostgreSQL, gapless, is the state the workflow reports."""
+    stored = await load_events(pool, pairing_id)
+    assert [recorded.sequence for recorded in stored] == list(range(1, len(stored) + 1))
+    assert fold(recorded.event for recorded in stored) == await pairings.state(pairing_id)
 
 
 def handle(client: Client, pairing_id: str) -> WorkflowHandle[object, object]:

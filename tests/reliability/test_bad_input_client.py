@@ -264,7 +264,7 @@ async def send_update(pairing: Pairing, payload: Any) -> None:
         # with the domain's message; only the very same command again is answered in peace.
         if isinstance(outcome, DomainError):
             assert isinstance(outcome, ClosedPairingError | ReusedKeyError), outcome
-            assert outcome.message
+            assert before.pairing_id in outcome.message, outcome.message
         else:
             assert any(isinstance(p, Accepted) and not p.events for p in candidates), outcome
         assert after.version == before.version
