@@ -13,7 +13,7 @@ events without the given/when/then form call `decided`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -204,7 +204,16 @@ class When:
     given: Given
     label: str
     events: tuple[ev.Event, ...] | None = None
-    refusal: DomainError | None = field(default=None)
+    refusal: DomainError | None = None
+
+    @property
+    def accepted(self) -> tuple[ev.Event, ...]:
+        """The events recorded; a refusal fails the test (for checks beyond then())."""
+        __tracebackhide__ = True
+        if self.refusal is not None:
+            raise AssertionError(f"{self.label}: refused: {self.refusal.message}")
+        assert self.events is not None
+        return self.events
 
     def then(self, *expected: Expected | type[BaseModel]) -> Given:
         """Exactly these events, in order; returns the past with them recorded."""
