@@ -421,6 +421,8 @@ def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.Monke
     assert notify.notify_routes == {}, "the bundled stack logs messages until routes are set"
     assert settings.environment == "production"
     assert settings.database_url is not None
+    url = urlsplit(settings.database_url.get_secret_value())
+    assert (url.hostname, url.port, url.path, url.username) == ("postgresql", 5432, "/iurc", "iurc")
     assert settings.temporal_address == "temporal:7233"
 
 

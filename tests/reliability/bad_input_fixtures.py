@@ -32,7 +32,7 @@ from contracts.pairing import Carried, PairingWorkflowInput
 from domain import commands as cmd
 from domain.catalog import SEED_CATALOG
 from domain.cities import City
-from domain.decider import REJECTION_REASON_LIMIT, decide, propose_pairing, reject
+from domain.decider import REJECTION_REASON_LIMIT, reject
 from domain.evolve import initial_state
 from domain.ids import workflow_id
 from domain.profiles import ProfileFile
@@ -42,6 +42,7 @@ from iurc.cli.files import load_model
 from iurc.client import PairingClient
 from iurc.journey import journey
 from iurc.wiring import build_worker
+from tests.domain.gwt import decided, proposed
 from tests.temporal_support import TEST_CONTACTS, eventually, start_dev_server
 from workflows.pairing import PairingWorkflow
 from workflows.search_attributes import initial_search_attributes
@@ -137,11 +138,11 @@ async def start_at_stage(
     eu, partner = eu_city.slug, partner_city.slug
     at = datetime.now(UTC) - timedelta(days=1)
     catalog = {eu: eu_city, partner: partner_city}
-    proposed = propose_pairing(catalog, eu_city=eu, partner_city=partner, cycle=cycle, now=at)
-    state = initial_state(proposed)
-    events = [RecordedEvent(sequence=1, event=proposed)]
+    first = proposed(eu, partner, cycle=cycle, at=at, catalog=catalog)
+    state = initial_state(first)
+    events = [RecordedEvent(sequence=1, event=first)]
     for key, command in journey(eu, partner, at)[:steps]:
-        state, recording = record(state, decide(state, command, command_id=key, actor="s", now=at))
+        state, recording = record(state, decided(state, command, key=key, at=at, actor="s"))
         events += recording.events
     for number in range(rejections):
         rejected = reject(state, f"bad-{number}", "pause", "r" * REJECTION_REASON_LIMIT, at)

@@ -39,7 +39,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.decider import decide, reject
+from domain.decider import reject
 from domain.errors import (
     ClosedPairingError,
     DomainError,
@@ -55,6 +55,7 @@ from domain.state import PairingState
 from domain.view import PairingView
 from iurc.client import PairingExistsError, UnknownPairingError
 from iurc.journey import action_plan
+from tests.domain.gwt import decided
 from tests.reliability import strategies as gen
 from tests.reliability.bad_input_fixtures import (
     JOURNEY_STEPS,
@@ -147,12 +148,8 @@ def predict(state: PairingState, payload: Any, now: datetime) -> Prediction:
     except ValidationError as invalid:
         return Invalid(invalid)
     try:
-        events = decide(
-            state,
-            envelope.command,
-            command_id=envelope.command_id,
-            actor=envelope.actor,
-            now=now,
+        events = decided(
+            state, envelope.command, key=envelope.command_id, at=now, actor=envelope.actor
         )
     except DomainError as refusal:
         return Refused(refusal)
@@ -267,7 +264,7 @@ async def send_update(pairing: Pairing, payload: Any) -> None:
         # with the domain's message; only the very same command again is answered in peace.
         if isinstance(outcome, DomainError):
             assert isinstance(outcome, ClosedPairingError | ReusedKeyError), outcome
-            assert outcome.message
+            assert before.pairing_id in outcome.message, outcome.message
         else:
             assert any(isinstance(p, Accepted) and not p.events for p in candidates), outcome
         assert after.version == before.version

@@ -13,6 +13,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytestmark = pytest.mark.e2e  # runs `make run`, the whole stack, in a subprocess
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 IURC = Path(sys.executable).parent / "iurc"
 DEMO_STAGES = {
