@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test bench venv clean
+.PHONY: run test test-fast test-integration test-e2e bench venv clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,19 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/iurc up --demo
 
+# Lint, types, import contracts, then the tiers fast -> integration -> e2e (what CI runs).
 test: venv
 	$(VENV)/bin/python scripts/check.py
+
+# One tier alone, no lint. The fast tier needs no PostgreSQL and no dev server.
+test-fast: venv
+	$(VENV)/bin/python scripts/check.py --tier fast
+
+test-integration: venv
+	$(VENV)/bin/python scripts/check.py --tier integration
+
+test-e2e: venv
+	$(VENV)/bin/python scripts/check.py --tier e2e
 
 # The lifecycle next to the bare engine on this machine (BENCHMARKS.md); BENCH_ARGS adds options.
 bench: venv

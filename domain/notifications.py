@@ -121,7 +121,13 @@ def _kinds(  # noqa: PLR0911 - one case per event that calls for a message
 def _facts(state: PairingState, event: ev.Event) -> Facts:
     stage = state.stage
     expected = next((i.label for i in checklist(state) if i.stage is stage), "")
-    idle = (event.occurred_at - state.last_activity_at).days
+    # BackOnTrack comes after the activity that ended the silence, whose event has already
+    # moved the clock: it carries how long the silence lasted.
+    idle = (
+        event.idle_days
+        if isinstance(event, ev.BackOnTrack)
+        else (event.occurred_at - state.last_activity_at).days
+    )
     facts = Facts(
         pairing_id=state.pairing_id,
         eu_city=state.eu_city.name,

@@ -1,4 +1,8 @@
-"""The database every test that needs one shares: real PostgreSQL, never a mock.
+"""The test tiers, and the database every test that needs one shares: real PostgreSQL.
+
+Every collected test gets exactly one tier marker (`fast`, `integration`, `e2e`; see
+tests/tiers.py), and while the fast tier runs (IURC_TEST_TIER=fast) anything that would
+start or reach PostgreSQL or the dev server fails the test that asked for it.
 
 The local server on 127.0.0.1:5432 is used when it answers (CI, developers), otherwise an
 embedded one is started for the session. Either way the session gets a database of its own,
@@ -10,11 +14,13 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import asyncpg
 import pytest
 import pytest_asyncio
+from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
@@ -25,11 +31,59 @@ from adapters.postgres.server import (
     ensure_database,
     local_server_answers,
 )
+from tests.tiers import FAST, TIERS, fast_tier_running, refuse_in_fast_tier, tier_of
+
+_GUARD = pytest.MonkeyPatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the fast tier, make every way to a server fail the test that takes it."""
+    if not fast_tier_running():
+        return
+
+    def refusing(what: str) -> Callable[..., Any]:
+        def refuse(*_args: object, **_kwargs: object) -> Any:
+            refuse_in_fast_tier(what)
+
+        return refuse
+
+    _GUARD.setattr(WorkflowEnvironment, "start_local", refusing("a Temporal dev server"))
+    _GUARD.setattr(EmbeddedPostgres, "start", refusing("an embedded PostgreSQL"))
+    _GUARD.setattr(asyncpg, "connect", refusing("a PostgreSQL connection"))
+    _GUARD.setattr(asyncpg, "create_pool", refusing("a PostgreSQL pool"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _GUARD.undo()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give each test its one tier marker; two tiers marked by hand is a usage error.
+
+    With IURC_TEST_TIER=fast only the fast tier runs, whatever else selected the tests.
+    """
+    kept: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
+    for item in items:
+        markers = {mark.name for mark in item.iter_markers()}
+        tier = tier_of(markers, getattr(item, "fixturenames", ()))
+        other = sorted(markers & set(TIERS) - {tier})
+        if other:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked {', '.join(other)} but its fixtures or markers make "
+                f"it {tier}: a test belongs to exactly one tier (tests/tiers.py)"
+            )
+        item.add_marker(tier)
+        (deselected if fast_tier_running() and tier != FAST else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
 def admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A superuser URL of a running server, for creating and dropping test databases."""
+    refuse_in_fast_tier("PostgreSQL (the admin_url fixture)")
     if local_server_answers():
         yield LOCAL_ADMIN_URL
         return

@@ -22,12 +22,15 @@ from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.delivery import SecretariatContacts
+from adapters.postgres.event_store import load_events
 from domain.catalog import SEED_PROFILES
+from domain.evolve import fold
 from domain.ids import workflow_id
 from domain.notifications import Recipient
 from iurc.client import PairingClient
 from iurc.codec import KeyRing, encrypted_converter
 from iurc.wiring import build_worker
+from tests.tiers import refuse_in_fast_tier
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
@@ -77,6 +80,7 @@ async def start_dev_server(
     """The CLI's dev server as the tests use it: the test converter, the pairing search
     attributes, and optionally a history length after which it suggests continue-as-new
     (production: 4 Ki events), so that short tests cross one."""
+    refuse_in_fast_tier("the Temporal dev server (start_dev_server)")
     args = list(extra_args)
     if suggest_continue_as_new_after is not None:
         args = [
@@ -121,6 +125,15 @@ async def eventually(
         if check(value) or time.monotonic() > deadline:
             return value
         await asyncio.sleep(0.05)
+
+
+async def assert_stored_events_fold_to_the_workflow_state(
+    pool: asyncpg.Pool, pairings: PairingClient, pairing_id: str
+) -> None:
+    """The fold of the events stored in PostgreSQL, gapless, is the state the workflow reports."""
+    stored = await load_events(pool, pairing_id)
+    assert [recorded.sequence for recorded in stored] == list(range(1, len(stored) + 1))
+    assert fold(recorded.event for recorded in stored) == await pairings.state(pairing_id)
 
 
 def handle(client: Client, pairing_id: str) -> WorkflowHandle[object, object]:

@@ -55,13 +55,12 @@ def describe(command: cmd.Command) -> str:
 async def drifts(services: Services, profiles: Sequence[CityProfile]) -> list[Drift]:
     """Every open pairing of the imported cities whose people differ from the profiles."""
     pool = await services.pool()
-    client = await services.pairings()
     found = []
     for profile in profiles:
         for row in await list_pairings(pool, city=profile.city.slug):
             if row.status not in OPEN:
                 continue
-            state = await client.state(row.pairing_id)
+            state = await (await services.pairings()).state(row.pairing_id)
             commands = commands_to_align(state, profile)
             if commands:
                 found.append(Drift(row.pairing_id, profile.city.slug, tuple(commands)))

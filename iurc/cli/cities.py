@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +23,7 @@ from adapters.postgres.cities import import_profiles, list_profiles
 from domain.matching import Suggestion, suggest_pairs
 from domain.profiles import CityProfile, ProfileFile
 from iurc.cli import alignment
+from iurc.cli.errors import UnreachableError
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption, emit, out
 from iurc.cli.sending import day_option, today
@@ -93,7 +95,14 @@ def import_cities(
     async def command(services: Services) -> None:
         profiles = load_model(file, ProfileFile)
         added, updated = await import_profiles(await services.pool(), profiles.cities)
-        found = await alignment.drifts(services, profiles.cities) if updated else []
+        try:
+            found = await alignment.drifts(services, profiles.cities) if updated else []
+        except UnreachableError as unreachable:  # the import itself is done
+            errors.print(
+                f"[yellow]note:[/] open pairings were not compared with the new profiles: "
+                f"{escape(str(unreachable))}"
+            )
+            found = []
         applied = bool(found) and alignment.should_apply(None if as_json else apply)
         sent = await alignment.align(services, found) if applied else 0
         result = {

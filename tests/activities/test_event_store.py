@@ -28,8 +28,7 @@ from adapters.postgres.read_model import (
 )
 from domain import commands as cmd
 from domain.action_plan import ActionPlan, Milestone
-from domain.catalog import SEED_CATALOG
-from domain.decider import decide, decide_deadlines, propose_pairing, reject
+from domain.decider import decide_deadlines, reject
 from domain.events import Event
 from domain.evolve import fold, initial_state
 from domain.meetings import MeetingKind
@@ -39,7 +38,7 @@ from domain.stages import Stage
 from domain.stakeholders import Helix, Stakeholder
 from domain.state import PairingState
 from domain.view import view_of
-from tests.principals import OFFICER
+from tests.domain.gwt import decided, proposed
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 TABLES = ("events", "pairings", "escalations", "notifications")
@@ -64,15 +63,13 @@ class Story:
 
     @classmethod
     def propose(cls, pairing_id: str, at: datetime = T0) -> Story:
-        proposed = propose_pairing(
-            SEED_CATALOG, eu_city="rotterdam", partner_city="busan", cycle=2021, now=at
-        ).model_copy(update={"pairing_id": pairing_id})
-        state = initial_state(proposed)
-        return cls(state, [first_recording(state, proposed)])
+        first = proposed(at=at).model_copy(update={"pairing_id": pairing_id})
+        state = initial_state(first)
+        return cls(state, [first_recording(state, first)])
 
     def do(self, command: cmd.Command, at: datetime) -> Recording:
         key = f"{command.kind}-{len(self.recordings)}"
-        return self._record(decide(self.state, command, command_id=key, principal=OFFICER, now=at))
+        return self._record(decided(self.state, command, key=key, at=at))
 
     def tick(self, at: datetime) -> Recording:
         return self._record(decide_deadlines(self.state, at))
@@ -116,8 +113,8 @@ def full_lifecycle(pairing_id: str) -> Story:
         cmd.AddStakeholder(stakeholder=person("Anna", "rotterdam", Helix.GOVERNMENT)), day(132)
     )
     story.do(cmd.AddStakeholder(stakeholder=person("Bo", "busan", Helix.BUSINESS)), day(132))
-    story.do(cmd.ChangeFocalPoint(ref="busan-2", focal_point=False), day(133))
-    story.do(cmd.RemoveStakeholder(ref="busan-2"), day(134))
+    story.do(cmd.ChangeFocalPoint(ref="busan-1", focal_point=False), day(133))
+    story.do(cmd.RemoveStakeholder(ref="busan-1"), day(134))
     visit = cmd.CompleteStudyVisit(
         visit_id="v1", host_city="busan", started_on=date(2021, 7, 12), ended_on=date(2021, 7, 16)
     )

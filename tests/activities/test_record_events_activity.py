@@ -15,22 +15,19 @@ from activities.event_store import EventStoreActivities
 from adapters.postgres.read_model import get_pairing, list_notifications
 from contracts.recording import RecordResult
 from domain import commands as cmd
-from domain.catalog import SEED_CATALOG
-from domain.decider import decide, decide_deadlines, propose_pairing
+from domain.decider import decide_deadlines
 from domain.evolve import initial_state
 from domain.recording import Recording, first_recording, record
 from domain.stakeholders import Helix, Stakeholder
 from domain.state import PairingState
-from tests.principals import OFFICER
+from tests.domain.gwt import decided, proposed
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 EMAIL = "ji-woo.kim@busan.example"
 
 
-def proposed(pairing_id: str, at: datetime = T0) -> tuple[PairingState, Recording]:
-    event = propose_pairing(
-        SEED_CATALOG, eu_city="rotterdam", partner_city="busan", cycle=2021, now=at
-    ).model_copy(update={"pairing_id": pairing_id})
+def proposed_as(pairing_id: str, at: datetime = T0) -> tuple[PairingState, Recording]:
+    event = proposed(at=at).model_copy(update={"pairing_id": pairing_id})
     state = initial_state(event)
     return state, first_recording(state, event)
 
@@ -39,9 +36,7 @@ def with_stakeholder_then_stale(state: PairingState) -> Recording:
     """A stakeholder (personal data) joins, then the pairing goes quiet: three messages."""
     person = Stakeholder(name="Ji-woo Kim", email=EMAIL, city="busan", helix=Helix.GOVERNMENT)
     added = cmd.AddStakeholder(stakeholder=person)
-    events = decide(
-        state, added, command_id="add-kim", principal=OFFICER, now=T0 + timedelta(days=1)
-    )
+    events = decided(state, added, key="add-kim", at=T0 + timedelta(days=1))
     after_adding, _ = record(state, events)
     events += decide_deadlines(after_adding, T0 + timedelta(days=60))
     return record(state, events)[1]
@@ -56,7 +51,7 @@ async def test_record_events_appends_once_and_logs_without_personal_data(
     pg_pool: asyncpg.Pool, pairing_id: str
 ) -> None:
     activities, env = EventStoreActivities(pg_pool), ActivityEnvironment()
-    state, first = proposed(pairing_id)
+    state, first = proposed_as(pairing_id)
     stale = with_stakeholder_then_stale(state)
 
     with capture_logs() as logs:
@@ -101,8 +96,8 @@ async def test_a_conflicting_stream_fails_without_retry(
 ) -> None:
     """A second writer for the pairing is a bug that retrying cannot fix."""
     activities, env = EventStoreActivities(pg_pool), ActivityEnvironment()
-    await env.run(activities.record_events, proposed(pairing_id)[1])
-    second_writer = proposed(pairing_id, at=T0 + timedelta(hours=1))[1]
+    await env.run(activities.record_events, proposed_as(pairing_id)[1])
+    second_writer = proposed_as(pairing_id, at=T0 + timedelta(hours=1))[1]
 
     with capture_logs() as logs, pytest.raises(ApplicationError) as raised:
         await env.run(activities.record_events, second_writer)

@@ -53,6 +53,7 @@ async def test_unsafe_database_names_are_refused(admin_url: str) -> None:
         await ensure_database(admin_url, 'x"; DROP DATABASE postgres; --')
 
 
+@pytest.mark.integration  # starts an embedded PostgreSQL of its own
 @pytest.mark.filterwarnings("ignore:XDG_RUNTIME_DIR is not set")
 async def test_embedded_postgres_starts_serves_and_stops(tmp_path: Path) -> None:
     """The fallback used where no local server answers: exercised here even where one does."""

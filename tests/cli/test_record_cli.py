@@ -108,7 +108,9 @@ async def test_pause_resume_waive_and_withdraw(iurc: Cli) -> None:
     result = await iurc("resume", pairing, "--json", env=as_operator)
     resumed = json.loads(result.stdout)
     assert resumed["status"] == "active"
-    assert resumed["next_deadline"] is not None
+    due = datetime.fromisoformat(resumed["next_deadline"]["due_at"])
+    assert resumed["next_deadline"]["kind"] == "reminder"
+    assert due - datetime.fromisoformat(resumed["last_activity_at"]) == timedelta(days=10.5)
 
     for city in ("sofia", "sejong"):
         await iurc.ok("confirm", pairing, city)

@@ -85,6 +85,8 @@ NOT_SET_BY_COMPOSE = {
     "smtp_username": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "smtp_password": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "webhook_secret": "set with IURC_WEBHOOK_URL when a webhook route is used",
+    "operator": "who the secretariat's `iurc` acts as: set where the CLI runs, not the worker",
+    "operator_role": "the CLI operator's role: set where the CLI runs, not the worker",
 }
 """Settings the bundled stack leaves unset on purpose; every other one is in the worker's block."""
 
@@ -421,6 +423,8 @@ def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.Monke
     assert notify.notify_routes == {}, "the bundled stack logs messages until routes are set"
     assert settings.environment == "production"
     assert settings.database_url is not None
+    url = urlsplit(settings.database_url.get_secret_value())
+    assert (url.hostname, url.port, url.path, url.username) == ("postgresql", 5432, "/iurc", "iurc")
     assert settings.temporal_address == "temporal:7233"
 
 

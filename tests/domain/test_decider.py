@@ -1,144 +1,233 @@
-"""The decider's rules, refusals and idempotency, with an explicit clock."""
+"""The decider across the lifecycle: stage advances, refusals, keys, closing, and time.
+
+Given past events, when a command arrives at a time, then these events or this refusal
+(tests/domain/gwt.py). The rules of single commands are in tests/domain/test_rules_*.py.
+"""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.catalog import SEED_CATALOG
-from domain.decider import decide, decide_deadlines, propose_pairing
 from domain.errors import (
     ClosedPairingError,
-    DuplicateError,
     InvalidCommandError,
     InvalidPairingError,
-    StageError,
+    ReusedKeyError,
     UnknownCityError,
 )
-from domain.evolve import fold, initial_state
+from domain.events import EVENT_LIST_ADAPTER
+from domain.evolve import fold
 from domain.meetings import MeetingKind
-from domain.policy import Staleness
-from domain.recording import record
-from domain.stages import Stage
-from domain.stakeholders import Helix
-from domain.state import PairingState
-from iurc.journey import action_plan, journey
-from tests.principals import OFFICER
-
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def new_pairing(eu: str = "rotterdam", partner: str = "busan") -> PairingState:
-    proposed = propose_pairing(SEED_CATALOG, eu_city=eu, partner_city=partner, cycle=2021, now=T0)
-    return initial_state(proposed)
-
-
-def apply(state: PairingState, key: str, command: cmd.Command, now: datetime = T0) -> PairingState:
-    events = decide(state, command, command_id=key, principal=OFFICER, now=now)
-    return record(state, events)[0]
-
-
-def advance(state: PairingState, until: str) -> PairingState:
-    """Apply the shared journey up to and including the step with key `until`."""
-    for key, command in journey(state.eu_city.slug, state.partner_city.slug, T0):
-        state = apply(state, key, command)
-        if key == until:
-            return state
-    raise AssertionError(f"no journey step {until}")
+from domain.policy import Staleness, StalenessPolicy
+from domain.stages import LIFECYCLE, Stage
+from domain.state import PlanStatus
+from domain.topics import Topic
+from iurc.journey import journey
+from tests.domain.gwt import T0, a_pairing, days, proposed, that
 
 
 def test_the_journey_reaches_follow_up_through_every_stage_in_order() -> None:
-    state = new_pairing()
-    stages = [state.stage]
+    given = a_pairing()
+    stages = [given.state.stage]
     for key, command in journey("rotterdam", "busan", T0):
-        state = apply(state, key, command)
-        stages.append(state.stage)
-    assert list(dict.fromkeys(stages)) == [
-        Stage.MATCHING,
-        Stage.KICKOFF,
-        Stage.BILATERAL,
-        Stage.STUDY_VISIT,
-        Stage.ACTION_PLAN,
-        Stage.PILOT,
-        Stage.FOLLOW_UP,
-    ]
+        given = given.after(command, key=key)
+        stages.append(given.state.stage)
+    assert list(dict.fromkeys(stages)) == list(LIFECYCLE[:-1])
 
 
-def test_follow_up_period_end_completes_the_pairing() -> None:
-    state = advance(new_pairing(), "follow-up-1")
-    end = T0 + state.policy.follow_up_period
-    before = decide_deadlines(state, end - timedelta(seconds=1))
-    assert not any(isinstance(e, ev.FollowUpPeriodEnded) for e in before)
-    state = record(state, decide_deadlines(state, end))[0]
-    assert state.stage is Stage.COMPLETED
-
-
-def test_pilot_funding_before_approval_names_the_stage_and_the_need() -> None:
-    state = advance(new_pairing(), "held-bilateral-1")
-    with pytest.raises(StageError) as refused:
-        decide(
-            state, cmd.FundPilot(title="x", amount_eur=1), command_id="k", principal=OFFICER, now=T0
+def test_the_second_confirmation_moves_the_pairing_to_kickoff() -> None:
+    (
+        a_pairing()
+        .after(cmd.ConfirmParticipation(city="rotterdam"))
+        .when(cmd.ConfirmParticipation(city="busan"), key="busan-confirms")
+        .then(
+            that(ev.ParticipationConfirmed, city="busan", command_id="busan-confirms"),
+            that(ev.StageAdvanced, from_stage=Stage.MATCHING, to_stage=Stage.KICKOFF),
         )
-    assert refused.value.message == (
-        "cannot record pilot funding: pairing rotterdam-busan-2021 is in stage bilateral; "
-        "pilot funding needs an approved action plan"
     )
 
 
-def test_action_plan_without_civil_society_is_refused_with_what_is_missing() -> None:
-    state = advance(new_pairing(), "visit")
-    plan = action_plan(
-        "rotterdam", "busan", helices=(Helix.GOVERNMENT, Helix.ACADEMIA, Helix.BUSINESS)
+def test_a_waived_stage_advances_in_the_same_decision() -> None:
+    given = (
+        a_pairing()
+        .in_stage(Stage.STUDY_VISIT)
+        .when(cmd.WaiveStage(stage=Stage.STUDY_VISIT, reason="Travel restrictions"))
+        .then(
+            that(ev.StageWaived, stage=Stage.STUDY_VISIT, reason="Travel restrictions"),
+            that(ev.StageAdvanced, from_stage=Stage.STUDY_VISIT, to_stage=Stage.ACTION_PLAN),
+        )
     )
-    with pytest.raises(InvalidCommandError) as refused:
-        decide(state, cmd.SubmitActionPlan(plan=plan), command_id="k", principal=OFFICER, now=T0)
-    assert "names no civil society stakeholder" in refused.value.message
-    assert "at least one stakeholder of each helix" in refused.value.message
+    assert given.state.waived == {Stage.STUDY_VISIT: "Travel restrictions"}
 
 
-def test_action_plan_lists_every_problem_at_once() -> None:
-    state = advance(new_pairing(), "visit")
-    empty = action_plan("rotterdam", "busan").model_copy(
-        update={"projects": (), "decision_making": " ", "roadmap": ()}
-    )
-    with pytest.raises(InvalidCommandError) as refused:
-        decide(state, cmd.SubmitActionPlan(plan=empty), command_id="k", principal=OFFICER, now=T0)
-    for problem in ("no concrete project", "no decision-making mechanism", "no roadmap"):
-        assert problem in refused.value.message
-
-
-def test_the_same_meeting_twice_is_refused_under_a_new_key() -> None:
-    state = advance(new_pairing(), "held-bilateral-1")
-    again = cmd.RecordMeeting(
-        meeting_id="bilateral-1", meeting_kind=MeetingKind.BILATERAL, held_at=T0
-    )
-    with pytest.raises(DuplicateError, match="meeting bilateral-1 was already recorded as held"):
-        decide(state, again, command_id="another-key", principal=OFFICER, now=T0)
-
-
-def test_the_same_key_twice_records_once() -> None:
-    state = new_pairing()
+def test_the_same_key_and_command_twice_records_nothing_the_second_time() -> None:
     confirm = cmd.ConfirmParticipation(city="rotterdam")
-    state = apply(state, "k1", confirm)
-    assert decide(state, confirm, command_id="k1", principal=OFFICER, now=T0) == []
+    (a_pairing().after(confirm, key="k1").when(confirm, key="k1").then_nothing())
+
+
+def test_a_repeat_whose_send_time_moved_is_still_the_same_command() -> None:
+    """The CLI fills `held_at` with "now" as it sends: a retry carries a later time."""
+    given = a_pairing().in_stage(Stage.KICKOFF)
+    first = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=T0)
+    retry = first.model_copy(update={"held_at": T0 + days(0.01)})
+    given.after(first, key="kick").when(retry, key="kick", at=T0 + days(0.02)).then_nothing()
+
+
+def test_a_different_command_under_a_used_key_is_refused() -> None:
+    (
+        a_pairing()
+        .after(cmd.ConfirmParticipation(city="rotterdam"), key="k1")
+        .when(cmd.ConfirmParticipation(city="busan"), key="k1")
+        .then_refused(ReusedKeyError, "idempotency key 'k1' already recorded a different")
+    )
 
 
 def test_a_meeting_for_a_withdrawn_pairing_is_refused() -> None:
-    state = apply(advance(new_pairing(), "held-kickoff"), "w", cmd.Withdraw(reason="Budget cut"))
     meeting = cmd.RecordMeeting(meeting_id="b9", meeting_kind=MeetingKind.BILATERAL, held_at=T0)
-    with pytest.raises(ClosedPairingError) as refused:
-        decide(state, meeting, command_id="k", principal=OFFICER, now=T0)
-    assert "pairing rotterdam-busan-2021 was withdrawn on 2026-03-02 (Budget cut)" in str(
-        refused.value
+    (
+        a_pairing()
+        .through("held-kickoff")
+        .after(cmd.Withdraw(reason="Budget cut"))
+        .when(meeting)
+        .then_refused(
+            ClosedPairingError,
+            "pairing rotterdam-busan-2021 was withdrawn on 2026-03-02 (Budget cut)",
+        )
     )
+
+
+def test_a_completed_pairing_accepts_no_further_commands() -> None:
+    policy = StalenessPolicy(follow_up_period=days(30))
+    completed = a_pairing(policy=policy).in_stage(Stage.FOLLOW_UP).after_time(T0 + days(30))
+    assert completed.state.stage is Stage.COMPLETED
+    follow_up = cmd.LogFollowUp(follow_up_id="late", held_at=T0 + days(31))
+    completed.when(follow_up, at=T0 + days(31)).then_refused(
+        ClosedPairingError, "cannot log follow up: pairing rotterdam-busan-2021 was completed on"
+    )
+
+
+def test_withdrawing_records_the_stage_it_was_in_and_closes_the_pairing() -> None:
+    given = (
+        a_pairing()
+        .in_stage(Stage.BILATERAL)
+        .when(cmd.Withdraw(reason="Partner left the programme"))
+        .then(that(ev.PairingWithdrawn, stage=Stage.BILATERAL, reason="Partner left the programme"))
+    )
+    assert (given.state.stage, given.state.closed_at) == (Stage.WITHDRAWN, T0)
+
+
+def test_the_follow_up_period_end_completes_the_pairing_on_time() -> None:
+    in_follow_up = a_pairing().through("follow-up-1")
+    end = T0 + in_follow_up.state.policy.follow_up_period
+    assert end - T0 == days(730)
+    in_follow_up.when_time_is(end - days(1) / 86400).then(
+        that(ev.ReminderIssued, stage=Stage.FOLLOW_UP),
+        that(ev.Escalated, level=1),
+        that(ev.Escalated, level=2),
+    ).when_time_is(end).then(
+        that(ev.FollowUpPeriodEnded, follow_ups_logged=1),
+        that(ev.StageAdvanced, from_stage=Stage.FOLLOW_UP, to_stage=Stage.COMPLETED),
+    )
+
+
+def test_kickoff_idle_gets_reminder_and_two_escalations_at_15_30_60_days() -> None:
+    in_kickoff = a_pairing().in_stage(Stage.KICKOFF)
+    in_kickoff.when_time_is(T0 + days(15) - days(1) / 86400).then_nothing()
+    reminded = in_kickoff.when_time_is(T0 + days(15)).then(
+        that(ev.ReminderIssued, stage=Stage.KICKOFF, idle_days=15)
+    )
+    escalated = reminded.when_time_is(T0 + days(30)).then(that(ev.Escalated, level=1, idle_days=30))
+    final = escalated.when_time_is(T0 + days(60)).then(that(ev.Escalated, level=2, idle_days=60))
+    assert final.state.staleness is Staleness.ESCALATED_2
+    final.when_time_is(T0 + days(600)).then_nothing()
+
+
+def test_a_late_check_records_every_missed_step_in_order() -> None:
+    """A worker that was down for months catches up step by step, none skipped."""
+    (
+        a_pairing()
+        .in_stage(Stage.KICKOFF)
+        .when_time_is(T0 + days(90))
+        .then(
+            that(ev.ReminderIssued, idle_days=90),
+            that(ev.Escalated, level=1, idle_days=90),
+            that(ev.Escalated, level=2, idle_days=90),
+        )
+    )
+
+
+def test_activity_after_escalation_is_back_on_track_and_advances() -> None:
+    stale_at = T0 + days(31)
+    kickoff = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=stale_at)
+    given = (
+        a_pairing()
+        .in_stage(Stage.KICKOFF)
+        .after_time(stale_at)
+        .when(kickoff, at=stale_at)
+        .then(
+            that(ev.MeetingHeld, meeting_id="k"),
+            that(ev.BackOnTrack, previous=Staleness.ESCALATED_1, idle_days=31),
+            that(ev.StageAdvanced, from_stage=Stage.KICKOFF, to_stage=Stage.BILATERAL),
+        )
+    )
+    assert (given.state.staleness, given.state.last_activity_at) == (Staleness.ACTIVE, stale_at)
+
+
+def test_a_pause_is_not_activity_and_brings_nothing_back_on_track() -> None:
+    (
+        a_pairing()
+        .in_stage(Stage.KICKOFF)
+        .after_time(T0 + days(16))
+        .when(cmd.Pause(reason="Elections"), at=T0 + days(16))
+        .then(that(ev.PairingPaused, reason="Elections"))
+    )
+
+
+def test_a_paused_pairing_does_not_go_stale_and_resumes_with_a_fresh_clock() -> None:
+    paused = a_pairing().in_stage(Stage.KICKOFF).after(cmd.Pause(reason="Elections"))
+    paused.when_time_is(T0 + days(400)).then_nothing()
+    resumed = paused.after(cmd.Resume(), at=T0 + days(400))
+    resumed.when_time_is(T0 + days(414)).then_nothing()
+    resumed.when_time_is(T0 + days(415)).then(that(ev.ReminderIssued, idle_days=15))
+
+
+def test_a_pause_ends_the_staleness_so_resuming_starts_a_fresh_chain() -> None:
+    escalated = a_pairing().in_stage(Stage.KICKOFF).after_time(T0 + days(31))
+    assert escalated.state.staleness is Staleness.ESCALATED_1
+    paused = escalated.after(cmd.Pause(reason="Elections"), at=T0 + days(32))
+    assert paused.state.staleness is Staleness.ACTIVE
+    resumed = paused.after(cmd.Resume(), at=T0 + days(42))
+    resumed.when_time_is(T0 + days(57)).then(that(ev.ReminderIssued))
+
+
+def test_a_policy_change_applies_to_the_running_chain() -> None:
+    limits = {**StalenessPolicy().idle_limits, Stage.KICKOFF: days(10)}
+    shorter = cmd.ChangePolicy(policy=StalenessPolicy(idle_limits=limits))
+    changed = a_pairing().in_stage(Stage.KICKOFF).after(shorter)
+    changed.when_time_is(T0 + days(5)).then(that(ev.ReminderIssued, idle_days=5))
+
+
+def test_the_fold_of_the_stored_form_of_the_events_is_the_state_they_made() -> None:
+    """What the event store keeps is JSON: folding it back must give the same pairing."""
+    given = a_pairing("sofia", "sejong").through("follow-up-1")
+    stored = EVENT_LIST_ADAPTER.dump_json(list(given.events))
+    state = fold(EVENT_LIST_ADAPTER.validate_json(stored))
+    assert state == given.state
+    assert (state.stage, state.plan_status, state.version) == (
+        Stage.FOLLOW_UP,
+        PlanStatus.APPROVED,
+        len(given.events),
+    )
+    assert state.confirmed == {"sofia", "sejong"}
+    assert state.pilot is not None
+    assert (state.pilot.milestone_ids, state.follow_ups) == (("m1",), ("f1",))
 
 
 def test_unknown_city_suggests_the_closest() -> None:
     with pytest.raises(UnknownCityError, match="unknown city 'rotterdm'; did you mean rotterdam"):
-        propose_pairing(SEED_CATALOG, eu_city="rotterdm", partner_city="busan", cycle=2021, now=T0)
+        proposed("rotterdm", "busan")
 
 
 @pytest.mark.parametrize(
@@ -151,95 +240,17 @@ def test_unknown_city_suggests_the_closest() -> None:
 )
 def test_pairs_outside_the_programme_are_refused(eu: str, partner: str, message: str) -> None:
     with pytest.raises(InvalidPairingError, match=message):
-        propose_pairing(SEED_CATALOG, eu_city=eu, partner_city=partner, cycle=2021, now=T0)
+        proposed(eu, partner)
 
 
-def test_kickoff_before_both_confirmations_names_who_is_missing() -> None:
-    state = apply(new_pairing(), "c", cmd.ConfirmParticipation(city="rotterdam"))
-    kickoff = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=T0)
-    with pytest.raises(StageError, match=r"both cities' confirmation first \(busan not yet\)"):
-        decide(state, kickoff, command_id="k", principal=OFFICER, now=T0)
+@pytest.mark.parametrize("cycle", [1999, 2101])
+def test_a_cycle_outside_the_programme_years_is_refused(cycle: int) -> None:
+    with pytest.raises(InvalidCommandError, match=f"cycle {cycle} is not a programme year"):
+        proposed(cycle=cycle)
 
 
-def test_a_meeting_in_the_future_cannot_be_recorded_as_held() -> None:
-    state = advance(new_pairing(), "held-kickoff")
-    later = cmd.RecordMeeting(
-        meeting_id="b", meeting_kind=MeetingKind.BILATERAL, held_at=T0 + timedelta(days=3)
-    )
-    with pytest.raises(InvalidCommandError, match="is in the future"):
-        decide(state, later, command_id="k", principal=OFFICER, now=T0)
-
-
-def test_waiving_the_study_visit_moves_to_the_action_plan() -> None:
-    state = advance(new_pairing(), "held-bilateral-2")
-    waive = cmd.WaiveStage(stage=Stage.STUDY_VISIT, reason="Travel restrictions")
-    state = apply(state, "waive", waive)
-    assert state.stage is Stage.ACTION_PLAN
-    assert state.waived == {Stage.STUDY_VISIT: "Travel restrictions"}
-
-
-def test_the_action_plan_cannot_be_waived() -> None:
-    state = advance(new_pairing(), "visit")
-    waive = cmd.WaiveStage(stage=Stage.ACTION_PLAN, reason="No time")
-    with pytest.raises(InvalidCommandError, match="stages that may be waived: bilateral, "):
-        decide(state, waive, command_id="k", principal=OFFICER, now=T0)
-
-
-def test_kickoff_idle_gets_reminder_and_two_escalations_at_15_30_60_days() -> None:
-    state = advance(new_pairing(), "confirm-partner")
-    assert state.stage is Stage.KICKOFF
-    assert decide_deadlines(state, T0 + timedelta(days=15) - timedelta(seconds=1)) == []
-    steps = []
-    for days in (15, 30, 60):
-        events = decide_deadlines(state, T0 + timedelta(days=days))
-        steps.append([(type(e).__name__, getattr(e, "level", None)) for e in events])
-        state = record(state, events)[0]
-    assert steps == [[("ReminderIssued", None)], [("Escalated", 1)], [("Escalated", 2)]]
-    assert state.staleness is Staleness.ESCALATED_2
-
-
-def test_activity_after_escalation_is_back_on_track_and_tells_the_secretariat() -> None:
-    state = advance(new_pairing(), "confirm-partner")
-    stale_at = T0 + timedelta(days=31)
-    state, _ = record(state, decide_deadlines(state, stale_at))
-    kickoff = cmd.RecordMeeting(meeting_id="k", meeting_kind=MeetingKind.KICKOFF, held_at=stale_at)
-    events = decide(state, kickoff, command_id="k", principal=OFFICER, now=stale_at)
-    state, recording = record(state, events)
-    assert [type(e).__name__ for e in events] == ["MeetingHeld", "BackOnTrack", "StageAdvanced"]
-    assert state.staleness is Staleness.ACTIVE
-    assert [n.kind for n in recording.notifications] == ["back_on_track"]
-
-
-def test_a_paused_pairing_does_not_go_stale_and_resumes_with_a_fresh_clock() -> None:
-    state = apply(advance(new_pairing(), "confirm-partner"), "p", cmd.Pause(reason="Elections"))
-    assert decide_deadlines(state, T0 + timedelta(days=400)) == []
-    resumed_at = T0 + timedelta(days=400)
-    state = apply(state, "r", cmd.Resume(), now=resumed_at)
-    assert decide_deadlines(state, resumed_at + timedelta(days=14)) == []
-    assert len(decide_deadlines(state, resumed_at + timedelta(days=15))) == 1
-
-
-def test_the_fold_of_recorded_events_is_the_state() -> None:
-    proposed = propose_pairing(
-        SEED_CATALOG, eu_city="sofia", partner_city="sejong", cycle=2021, now=T0
-    )
-    state = initial_state(proposed)
-    events: list[ev.Event] = [proposed]
-    for key, command in journey("sofia", "sejong", T0):
-        new = decide(state, command, command_id=key, principal=OFFICER, now=T0)
-        state = record(state, new)[0]
-        events += new
-    assert fold(events) == state
-
-
-def test_a_pause_ends_the_staleness_so_resuming_starts_a_fresh_chain() -> None:
-    state = advance(new_pairing(), "confirm-partner")
-    state = record(state, decide_deadlines(state, T0 + timedelta(days=31)))[0]
-    assert state.staleness is Staleness.ESCALATED_1
-    paused_at = T0 + timedelta(days=32)
-    state = apply(state, "p", cmd.Pause(reason="Elections"), now=paused_at)
-    assert state.staleness is Staleness.ACTIVE
-    resumed_at = paused_at + timedelta(days=10)
-    state = apply(state, "r", cmd.Resume(), now=resumed_at)
-    events = decide_deadlines(state, resumed_at + timedelta(days=15))
-    assert [type(e).__name__ for e in events] == ["ReminderIssued"]
+def test_topics_default_to_the_shared_interests_and_explicit_ones_lose_repeats() -> None:
+    assert proposed("rotterdam", "busan").topics == (Topic.SMART_URBAN_MOBILITY,)
+    chosen = proposed(topics=(Topic.SMART_CITY, Topic.OPEN_DATA, Topic.SMART_CITY)).topics
+    assert chosen == (Topic.SMART_CITY, Topic.OPEN_DATA)
+    assert proposed("sofia", "sejong").pairing_id == "sofia-sejong-2021"

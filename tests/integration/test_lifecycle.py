@@ -15,7 +15,7 @@ from domain.view import PairingView, view_of
 from iurc.client import PairingClient
 from iurc.journey import journey
 from tests.principals import OFFICER
-from tests.temporal_support import eventually
+from tests.temporal_support import assert_stored_events_fold_to_the_workflow_state, eventually
 
 CYCLE = 2023
 PAIRING = f"rotterdam-busan-{CYCLE}"
@@ -111,6 +111,7 @@ async def test_rotterdam_busan_from_matching_to_completed(
         "updated_at": None,
     }
     assert view_of(fold(r.event for r in await load_events(pg_pool, PAIRING))) == final
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
     assert (
         await pg_pool.fetchval("SELECT count(*) FROM escalations WHERE pairing_id = $1", PAIRING)
         == 0

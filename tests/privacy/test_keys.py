@@ -80,7 +80,9 @@ def test_production_requires_codec_keys(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(ValidationError, match="IURC_CODEC_KEYS is required in production"):
         Settings()
     monkeypatch.setenv("IURC_CODEC_KEYS", f"k1:{KEY}")
-    assert Settings().codec_keys is not None
+    ring = Settings().key_ring()
+    assert ring is not None
+    assert (ring.active, sorted(ring.keys)) == ("k1", ["k1"])
 
 
 def test_codec_keygen_prints_a_usable_new_key_each_time() -> None:

@@ -20,12 +20,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
 from iurc.codec import new_key_line
 from tests.privacy.support import free_port, history_payloads
+
+pytestmark = pytest.mark.e2e  # runs `iurc up`, the whole stack, in a subprocess
 
 IURC = Path(sys.executable).parent / "iurc"
 DEMO_PAIRING = "pairing-rotterdam-busan-2021"

@@ -18,12 +18,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres, ensure_database
 from iurc.stack.temporal_server import TemporalDevServer
 from iurc.temporal import register_search_attributes
 from tests.notify.peers import WEBHOOK_SECRET, free_port
-from tests.temporal_support import TEST_CODEC_KEYS
+from tests.temporal_support import TEST_CODEC_KEYS, ensure_seed_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -66,6 +67,11 @@ class FaultStack:
         self.postgres.start()
         self.database_url = await ensure_database(self.postgres.url, "iurc")
         await migrate(self.database_url)
+        pool = await create_pool(self.database_url, min_size=1, max_size=1)
+        try:
+            await ensure_seed_catalogue(pool)  # pairings start only with catalogue cities
+        finally:
+            await pool.close()
         await self.temporal.start()
         from tests.temporal_support import connect_test_client
 

@@ -39,7 +39,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain import commands as cmd
 from domain import events as ev
-from domain.decider import decide, reject
+from domain.decider import reject
 from domain.errors import (
     ClosedPairingError,
     DomainError,
@@ -57,6 +57,7 @@ from domain.state import PairingState
 from domain.view import PairingView
 from iurc.client import PairingExistsError, UnknownPairingError
 from iurc.journey import action_plan
+from tests.domain.gwt import decided
 from tests.principals import OFFICER, OFFICER_JSON
 from tests.reliability import strategies as gen
 from tests.reliability.bad_input_fixtures import (
@@ -156,13 +157,13 @@ def predict(state: PairingState, payload: Any, now: datetime) -> Prediction:
     if envelope.principal is None:
         return Refused(PermissionDeniedError(NO_PRINCIPAL))
     try:
-        events = decide(
+        events = decided(
             state,
             envelope.command,
-            command_id=envelope.command_id,
+            key=envelope.command_id,
             principal=envelope.principal,
             on_behalf_of=envelope.on_behalf_of,
-            now=now,
+            at=now,
         )
     except DomainError as refusal:
         return Refused(refusal)
@@ -278,7 +279,7 @@ async def send_update(pairing: Pairing, payload: Any) -> None:
         # with the domain's message; only the very same command again is answered in peace.
         if isinstance(outcome, DomainError):
             assert isinstance(outcome, ClosedPairingError | ReusedKeyError), outcome
-            assert outcome.message
+            assert before.pairing_id in outcome.message, outcome.message
         else:
             assert any(isinstance(p, Accepted) and not p.events for p in candidates), outcome
         assert after.version == before.version
@@ -751,7 +752,7 @@ async def test_thousands_of_rejected_signals_do_not_stop_continue_as_new(
         pairing.state, lambda state: state.rejected_commands == signals, within=120.0
     )
     assert done.rejected_commands == signals
-    new_run = await handle.describe()
+    new_run = await eventually(handle.describe, lambda d: d.run_id != first_run, within=60.0)
     assert new_run.run_id != first_run, "the pairing did not continue as new"
     view = await stack.pairings.execute(
         pairing.pairing_id, cmd.Pause(reason="Still answering"), principal=OFFICER

@@ -11,6 +11,7 @@ version: the old files are what prove a change is replay-compatible), then recor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import sys
@@ -20,7 +21,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-from temporalio.client import Client, WorkflowExecution, WorkflowExecutionStatus
+from temporalio.client import (
+    Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
+    WorkflowFailureError,
+)
 from temporalio.testing import WorkflowEnvironment
 
 from adapters.postgres.event_store import create_pool
@@ -33,15 +39,20 @@ from adapters.postgres.server import (
     local_server_answers,
 )
 from contracts.delivery import notification_workflow_id
+from contracts.pairing import PAIRING_WORKFLOW, PairingWorkflowInput
 from domain import commands as cmd
+from domain.catalog import SEED_CATALOG
+from domain.cities import City
+from domain.decider import propose_pairing
 from domain.ids import workflow_id
 from domain.meetings import MeetingKind
 from domain.policy import StalenessPolicy
 from domain.stages import Stage
+from domain.stakeholders import Helix
 from iurc.client import PairingClient
-from iurc.journey import journey
+from iurc.journey import journey, stakeholder
 from iurc.temporal import register_search_attributes
-from tests.principals import OFFICER
+from tests.principals import OFFICER, focal_point
 from tests.temporal_support import (
     TEST_SERVER,
     eventually,
@@ -101,9 +112,19 @@ async def pause_waive_reject_withdraw(env: WorkflowEnvironment, pairings: Pairin
     await pairings.execute(pid, cmd.Resume(), principal=OFFICER)
     waiver = cmd.WaiveStage(stage=Stage.STUDY_VISIT, reason="Travel restrictions")
     await pairings.execute(pid, waiver, principal=OFFICER)
+    newcomer = stakeholder("sejong", Helix.ACADEMIA, 7)
+    await pairings.execute(
+        pid, cmd.AddStakeholder(stakeholder=newcomer), principal=focal_point("sejong")
+    )
+    ref = next(r for r, p in (await pairings.state(pid)).stakeholders.items() if p == newcomer)
+    await pairings.execute(pid, cmd.ChangeFocalPoint(ref=ref, focal_point=True), principal=OFFICER)
+    await pairings.execute(pid, cmd.RemoveStakeholder(ref=ref), principal=OFFICER)
     workflow = env.client.get_workflow_handle(workflow_id(pid))
     await workflow.signal("submit", "not a command")
     await workflow.signal("submit", {"command_id": "x", "actor": "p", "command": {"kind": "pause"}})
+    await workflow.signal(
+        "submit", {"command_id": "y", "actor": "p", "command": {"kind": "resume"}}
+    )
     await pairings.execute(pid, cmd.Withdraw(reason="Recorded scenario"), principal=OFFICER)
     await workflow.result()
     return pid
@@ -119,6 +140,30 @@ async def database() -> AsyncIterator[str]:
         return
     with EmbeddedPostgres(Path(".iurc-record/postgres")) as server:
         yield await ensure_database(server.url, name)
+
+
+async def refused_start(env: WorkflowEnvironment, pairings: PairingClient) -> str:
+    """A start the catalogue does not support (a made-up city): refused, nothing recorded."""
+    atlantis = City(
+        slug="atlantis", name="Atlantis", country="GR", is_eu=True, languages=("el",),
+        timezone="Europe/Athens",
+    )  # fmt: skip
+    proposed = propose_pairing(
+        {**SEED_CATALOG, "atlantis": atlantis},
+        eu_city="atlantis",
+        partner_city="busan",
+        cycle=2021,
+        now=await env.get_current_time(),
+    )
+    handle = await env.client.start_workflow(
+        PAIRING_WORKFLOW,
+        PairingWorkflowInput(proposed=proposed),
+        id=workflow_id(proposed.pairing_id),
+        task_queue=pairings.task_queue,
+    )
+    with contextlib.suppress(WorkflowFailureError):
+        await handle.result()
+    return proposed.pairing_id
 
 
 async def save_runs(client: Client, name: str, pairing_id: str) -> list[Path]:
@@ -155,6 +200,7 @@ async def main() -> None:
         for name, scenario in (
             ("stale_then_back_on_track", stale_then_back_on_track),
             ("pause_waive_reject_withdraw", pause_waive_reject_withdraw),
+            ("refused_start", refused_start),
         ):
             skipping = await WorkflowEnvironment.start_time_skipping(
                 data_converter=test_data_converter(), test_server_existing_path=str(TEST_SERVER)
@@ -169,7 +215,8 @@ async def main() -> None:
                     path = HISTORIES / f"{name}.json"
                     path.write_text(history.to_json())
                     print(path)
-                    print(await save_first_delivery(skipping.client, pool, pid, name))
+                    if name != "refused_start":  # it records nothing, so it tells nobody
+                        print(await save_first_delivery(skipping.client, pool, pid, name))
         await pool.close()
 
 

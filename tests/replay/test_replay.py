@@ -8,6 +8,8 @@ plain payloads, which it passes through.
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,9 @@ SCENARIOS = {"full_lifecycle", "stale_then_back_on_track", "pause_waive_reject_w
 
 
 @pytest.mark.parametrize(
-    "folder", [ROOT, ROOT / "v1", ROOT / "v2", ROOT / "v3"], ids=["current", "v1", "v2", "v3"]
+    "folder",
+    [ROOT, ROOT / "v1", ROOT / "v2", ROOT / "v3", ROOT / "v4"],
+    ids=["current", "v1", "v2", "v3", "v4"],
 )
 def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
     folder: Path,
@@ -36,13 +40,39 @@ def test_histories_cover_continue_as_new_staleness_pause_waiver_and_withdrawal(
     assert sum(path.stem.startswith("full_lifecycle-run") for path in folder.glob("*.json")) >= 2
 
 
+def patches(path: Path) -> set[str]:
+    """The ids of the `workflow.patched` markers a saved history holds."""
+    found = set()
+    for event in json.loads(path.read_text())["events"]:
+        marker = event.get("markerRecordedEventAttributes", {})
+        if marker.get("markerName") == "core_patch":
+            data = marker["details"]["patch-data"]["payloads"][0]["data"]
+            found.add(json.loads(base64.b64decode(data))["id"])
+    return found
+
+
+def test_current_histories_check_starts_name_principals_and_refuse_a_made_up_start() -> None:
+    """The paths since v4: the catalogue check before the first event, a signal refused for
+    naming no principal, people added, refocused and removed, and a start refused."""
+    first_runs = [ROOT / "full_lifecycle-run1.json", ROOT / "stale_then_back_on_track.json"]
+    assert all("proposal-checked-against-catalogue" in patches(path) for path in first_runs)
+    assert "signals-name-principals" in patches(ROOT / "pause_waive_reject_withdraw.json")
+    refused = (ROOT / "refused_start.json").read_text()
+    assert "EVENT_TYPE_WORKFLOW_EXECUTION_FAILED" in refused
+    assert "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED" not in refused, "nothing was recorded"
+
+
 def test_current_histories_include_a_notification_delivery() -> None:
     assert any(path.stem.endswith("-delivery") for path in ROOT.glob("*.json"))
 
 
 def test_current_pairings_start_deliveries_from_the_record_activity_not_as_children() -> None:
     """v3 pairings started children; since `deliveries-started-by-record` none do."""
-    pairings = [path for path in ROOT.glob("*.json") if not path.stem.endswith("-delivery")]
+    pairings = [
+        path
+        for path in ROOT.glob("*.json")
+        if not path.stem.endswith("-delivery") and path.stem != "refused_start"
+    ]
     children = "startChildWorkflowExecutionInitiatedEventAttributes"
     assert not any(children in path.read_text() for path in pairings)
     assert any(children in path.read_text() for path in (ROOT / "v3").glob("*.json"))

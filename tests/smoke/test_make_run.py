@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +14,12 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import pytest
+from temporalio.api.history.v1 import History
+from temporalio.client import Client
+
+pytestmark = pytest.mark.e2e  # runs `make run`, the whole stack, in a subprocess
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 IURC = Path(sys.executable).parent / "iurc"
@@ -59,6 +67,22 @@ def stages_of(rows: list[dict[str, Any]]) -> dict[str, str]:
     return {row["pairing_id"]: row["stage"] for row in rows}
 
 
+EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+async def addresses_in_histories(address: str) -> dict[str, list[bytes]]:
+    """E-mail addresses found in the raw histories of every workflow, read without keys."""
+    client = await Client.connect(address)
+    found: dict[str, list[bytes]] = {}
+    async for listed in client.list_workflows():
+        history = await client.get_workflow_handle(listed.id, run_id=listed.run_id).fetch_history()
+        raw = History(events=history.events).SerializeToString() + history.to_json().encode()
+        hits = [match.group(0) for match in EMAIL.finditer(raw)]
+        if hits:
+            found[listed.id] = hits
+    return found
+
+
 def run_until_ctrl_c(env: dict[str, str], ui_port: int) -> tuple[list[dict[str, Any]], str]:
     """`make run`, wait for the demo pairings, check the UI, then Ctrl-C; rows and output."""
     stack = subprocess.Popen(
@@ -82,6 +106,8 @@ def run_until_ctrl_c(env: dict[str, str], ui_port: int) -> tuple[list[dict[str, 
         assert stages_of(rows) == DEMO_STAGES
         with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:
             assert page.status == 200
+        temporal = f"127.0.0.1:{env['IURC_TEMPORAL_PORT']}"
+        assert asyncio.run(addresses_in_histories(temporal)) == {}, "personal data in plaintext"
         os.killpg(stack.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         output = stack.communicate(timeout=60)[0].decode()
         # make itself dies of the SIGINT, as in a terminal; what matters is that iurc up

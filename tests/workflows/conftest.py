@@ -1,7 +1,8 @@
 """Workflow tests on the time-skipping test server, with real activities and PostgreSQL.
 
 Each test gets its own test server: its clock is global, and a test that skips 60 days
-must not drag another test's pairings along.
+must not drag another test's pairings along. The fast tier in tests/workflows/fast uses the
+same server with the record activity kept in memory; it overrides `pairings`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import asyncpg
 import pytest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
@@ -29,7 +29,11 @@ from domain.stakeholders import Helix
 from iurc.client import PairingClient, PairingExistsError
 from iurc.journey import action_plan, journey
 from tests.principals import HEAD, OFFICER, OFFICER_JSON
-from tests.temporal_support import handle, history_event_types
+from tests.temporal_support import (
+    assert_stored_events_fold_to_the_workflow_state,
+    handle,
+    history_event_types,
+)
 
 PAIRING = "rotterdam-busan-2021"
 
@@ -65,6 +69,7 @@ async def assert_refused_without_trace(
     assert message in str(refused.value)
     assert await recorded_history(client) == history_before
     assert await stored_event_count(pool) == events_before
+    await assert_stored_events_fold_to_the_workflow_state(pool, pairings, PAIRING)
 
 
 async def recorded_history(client: Client) -> list[str]:
@@ -147,6 +152,7 @@ async def test_a_meeting_for_a_withdrawn_pairing_is_refused(
     )
     assert row is not None
     assert (row["stage"], row["status"]) == ("withdrawn", "withdrawn")
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_an_unknown_city_is_refused_and_nothing_is_started(
@@ -186,6 +192,7 @@ async def test_the_same_command_twice_records_once(
         "PairingProposed",
         "ParticipationConfirmed",
     ]
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_malformed_signals_are_recorded_as_rejections_and_never_fail_the_workflow(
@@ -235,8 +242,9 @@ async def test_malformed_signals_are_recorded_as_rejections_and_never_fail_the_w
     assert [row["type"] for row in stored].count("CommandRejected") == 4
     history = await history_event_types(env.client, PAIRING)
     assert "EVENT_TYPE_WORKFLOW_TASK_FAILED" not in history
-    assert (await workflow.describe()).status is not None
+    assert (await workflow.describe()).status is WorkflowExecutionStatus.RUNNING
     assert (await pairings.view(PAIRING)).stage is Stage.MATCHING
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_two_policy_changes_sent_at_once_both_take_effect(

@@ -17,10 +17,10 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from activities.delivery_starts import DeliveryStarter
 from activities.event_store import EventStoreActivities
 from contracts.delivery import notification_workflow_id
-from domain.catalog import SEED_CATALOG
-from domain.decider import decide_deadlines, propose_pairing
+from domain.decider import decide_deadlines
 from domain.evolve import initial_state
 from domain.recording import first_recording, record
+from tests.domain.gwt import proposed
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -29,10 +29,8 @@ async def test_a_retried_append_starts_no_delivery_twice_even_after_it_closed(
     env: WorkflowEnvironment, pg_pool: asyncpg.Pool
 ) -> None:
     pairing_id = f"starts-{secrets.token_hex(4)}"
-    proposed = propose_pairing(
-        SEED_CATALOG, eu_city="rotterdam", partner_city="busan", cycle=2021, now=T0
-    ).model_copy(update={"pairing_id": pairing_id})
-    state = initial_state(proposed)
+    first_event = proposed(at=T0).model_copy(update={"pairing_id": pairing_id})
+    state = initial_state(first_event)
     stale = record(state, decide_deadlines(state, T0 + timedelta(days=60)))[1]
     assert stale.notifications
     expected = tuple(notification_workflow_id(n.notification_id) for n in stale.notifications)
@@ -40,7 +38,7 @@ async def test_a_retried_append_starts_no_delivery_twice_even_after_it_closed(
     queue = f"no-worker-{secrets.token_hex(4)}"
     activities = EventStoreActivities(pg_pool, DeliveryStarter(env.client, queue))
     run = ActivityEnvironment().run
-    await run(activities.record_events_and_start_deliveries, first_recording(state, proposed))
+    await run(activities.record_events_and_start_deliveries, first_recording(state, first_event))
     first = await run(activities.record_events_and_start_deliveries, stale)
     assert first.appended == len(stale.events)
     assert first.deliveries == expected

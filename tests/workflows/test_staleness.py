@@ -16,7 +16,7 @@ from domain.policy import Staleness, StalenessPolicy
 from domain.stages import Stage
 from iurc.client import PairingClient
 from tests.principals import OFFICER
-from tests.temporal_support import eventually
+from tests.temporal_support import assert_stored_events_fold_to_the_workflow_state, eventually
 
 PAIRING = "rotterdam-busan-2021"
 
@@ -74,6 +74,7 @@ async def test_kickoff_idle_for_15_30_60_days_gets_reminder_then_two_escalations
     )
     assert row is not None
     assert (row["stale"], row["escalation_level"]) == (True, 2)
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_recorded_activity_clears_staleness_and_tells_the_secretariat(
@@ -97,6 +98,7 @@ async def test_recorded_activity_clears_staleness_and_tells_the_secretariat(
     row = await pg_pool.fetchrow("SELECT stale, stage FROM pairings WHERE pairing_id = $1", PAIRING)
     assert row is not None
     assert (row["stale"], row["stage"]) == (False, "bilateral")
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_pause_stops_the_clock_and_resume_restarts_it(
@@ -113,6 +115,7 @@ async def test_pause_stops_the_clock_and_resume_restarts_it(
     assert await notifications(pg_pool) == []
     await env.sleep(timedelta(days=1, minutes=1))
     assert await eventually(lambda: notifications(pg_pool), bool) == [("reminder", "focal_points")]
+    await assert_stored_events_fold_to_the_workflow_state(pg_pool, pairings, PAIRING)
 
 
 async def test_a_policy_change_moves_the_running_timer(
