@@ -19,6 +19,7 @@ from adapters.postgres.cities import import_profiles
 from adapters.postgres.event_store import create_pool
 from domain.catalog import SEED_CATALOG, SEED_PROFILES
 from domain.cities import City
+from domain.ids import pairing_id
 from domain.principals import Principal, Role
 from domain.profiles import CityProfile
 
@@ -43,7 +44,7 @@ class Pair:
 
     @property
     def pairing_id(self) -> str:
-        return f"{self.eu}-{self.partner}-{CYCLE}"
+        return pairing_id(CYCLE, self.eu, self.partner)
 
 
 PRINCIPAL = Principal(role=Role.PROGRAMME_OFFICER, name="bench")

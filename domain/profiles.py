@@ -6,6 +6,7 @@ is the profile's own, so the file does not repeat it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -46,12 +47,28 @@ class CityProfile(BaseModel):
         return self
 
 
+NEW_SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+"""A slug as a new profile may have it: hyphens only between letters and digits, never two
+in a row or at the end, so that a pairing id reads one way only (`domain.ids`). Slugs stored
+before this rule still read."""
+
+
 class ProfileFile(BaseModel):
     """The whole file: `cities: [...]`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     cities: tuple[CityProfile, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _slugs_read_one_way(self) -> ProfileFile:
+        odd = [p.city.slug for p in self.cities if not NEW_SLUG.fullmatch(p.city.slug)]
+        if odd:
+            raise ValueError(
+                f"slugs {', '.join(odd)} have a hyphen at the end or two in a row; use single "
+                "hyphens between letters and digits (e.g. den-haag)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> ProfileFile:

@@ -31,6 +31,7 @@ from domain.catalog import SEED_PROFILES
 from domain.commands import Command
 from domain.errors import DomainError
 from domain.evolve import fold
+from domain.ids import pairing_id
 from domain.policy import StalenessPolicy
 from domain.stages import OPEN_STAGES
 from domain.view import view_of
@@ -106,12 +107,12 @@ class Load:
                     eu, partner, cycle=cycle, now=datetime.now(UTC), policy=FAST_POLICY
                 )
             except PairingExistsError:
-                return f"{eu}-{partner}-{cycle}"  # an earlier attempt got through
+                return pairing_id(cycle, eu, partner)  # an earlier attempt got through
             except Exception:  # retried until the server answers
                 await asyncio.sleep(0.5)
                 continue
             return view.pairing_id
-        self.lost.append(f"{eu}-{partner}-{cycle}: never started")
+        self.lost.append(f"{pairing_id(cycle, eu, partner)}: never started")
         return None
 
     async def drive(self, number: int, pace: random.Random) -> None:

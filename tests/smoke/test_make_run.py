@@ -28,7 +28,7 @@ DEMO_STAGES = {
     "dublin-seoul-2021": "kickoff",
     "tampere-gwangju-2019": "bilateral",
     "barcelona-busan-2019": "study_visit",
-    "scottish-cities-suwon-2019": "action_plan",
+    "scottish-cities--suwon--2019": "action_plan",
     "rotterdam-busan-2021": "pilot",
     "eindhoven-seoul-2019": "follow_up",
 }
