@@ -13,13 +13,22 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.delivery_starts import DeliveryStarter
-from adapters.postgres.event_store import EventStreamConflictError, append
+from adapters.postgres.event_store import (
+    EventStreamConflictError,
+    append,
+    load_events,
+    queue_outside_append,
+)
 from contracts.recording import (
     EVENT_STREAM_CONFLICT,
+    LOAD_STORED_EVENTS,
     RECORD_EVENTS,
     RECORD_EVENTS_AND_START_DELIVERIES,
+    REPORT_PARKED,
     RecordResult,
+    StoredStream,
 )
+from domain.notifications import Notification
 from domain.recording import Recording
 
 log = structlog.get_logger()
@@ -46,6 +55,32 @@ class EventStoreActivities:
             raise RuntimeError("this worker was built without a DeliveryStarter")
         started = [await self._deliveries.start(note) for note in recording.notifications]
         return recorded.model_copy(update={"deliveries": tuple(started)})
+
+    @activity.defn(name=REPORT_PARKED)
+    async def report_parked(self, notification: Notification) -> RecordResult:
+        """Queue the secretariat's message that the pairing is parked, and deliver it.
+
+        Outside any append (the append is what was refused), under the notification's own
+        id, so a retry queues and starts nothing twice.
+        """
+        queued = await queue_outside_append(self._pool, notification)
+        log.error(
+            "pairing parked",
+            pairing_id=notification.pairing_id,
+            sequence=notification.sequence,
+            notification_queued=queued,
+        )
+        if self._deliveries is None:
+            raise RuntimeError("this worker was built without a DeliveryStarter")
+        started = await self._deliveries.start(notification)
+        return RecordResult(
+            appended=0, already_present=0, notifications_queued=int(queued), deliveries=(started,)
+        )
+
+    @activity.defn(name=LOAD_STORED_EVENTS)
+    async def load_stored_events(self, pairing_id: str) -> StoredStream:
+        """Every stored event of the pairing, for a parked pairing to continue from."""
+        return StoredStream(events=tuple(await load_events(self._pool, pairing_id)))
 
     @activity.defn(name=RECORD_EVENTS)
     async def record_events(self, recording: Recording) -> RecordResult:

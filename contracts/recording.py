@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.principals import Principal
+from domain.recording import RecordedEvent
+
 RECORD_EVENTS = "record_events"
 """Append a `domain.recording.Recording` to the event store, project it and queue its messages."""
 RECORD_EVENTS_AND_START_DELIVERIES = "record_events_and_start_deliveries"
@@ -27,3 +30,27 @@ class RecordResult(BaseModel):
     notifications_queued: int
     deliveries: tuple[str, ...] = ()
     """Ids of the delivery workflows this append started or found started, in order."""
+
+
+REPORT_PARKED = "report_parked"
+"""Queue and deliver the secretariat's message that a pairing is parked (an append refused)."""
+LOAD_STORED_EVENTS = "load_stored_events"
+"""Every event the event store holds for a pairing, to recover a parked pairing from."""
+UPDATE_RECOVER = "recover"
+"""Update: make a parked pairing continue from its stored events (a `RecoveryRequest`)."""
+PAIRING_PARKED = "PairingParked"
+"""The ApplicationError type of what a parked pairing answers to commands and queries."""
+
+
+class RecoveryRequest(BaseModel):
+    """Who asks a parked pairing to continue from the event store."""
+
+    model_config = ConfigDict(frozen=True)
+
+    principal: Principal
+
+
+class StoredStream(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    events: tuple[RecordedEvent, ...]

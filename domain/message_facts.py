@@ -33,6 +33,8 @@ class NotificationKind(StrEnum):
     PLAN_CHANGES_REQUESTED = "plan_changes_requested"
     PLAN_APPROVED = "plan_approved"
     PILOT_FUNDED = "pilot_funded"
+    PAIRING_PARKED = "pairing_parked"
+    """The event store refused an append: the pairing stopped taking commands until recovered."""
 
 
 class MeetingFacts(BaseModel):

@@ -58,6 +58,13 @@ TEMPLATES: dict[str, dict[NotificationKind, tuple[str, str]]] = {
             "{eu_city} and {partner_city} share no working language ({languages}). Please "
             "arrange interpretation for the {meeting_kind} on {meeting_local_times}.",
         ),
+        K.PAIRING_PARKED: (
+            "[IURC] {pairing} is parked: its events could not be stored",
+            "The pairing {eu_city} - {partner_city} ({pairing}) stopped taking commands: "
+            "{reason}\n\nNothing was lost that a sender was told had been recorded. Once "
+            "the cause is understood, `iurc admin recover {pairing}` makes the pairing "
+            "continue from what the event store holds.",
+        ),
         K.PLAN_CHANGES_REQUESTED: (
             "[IURC] {pairing}: changes requested to the action plan",
             "The secretariat asks for changes to the action plan of {eu_city} - "

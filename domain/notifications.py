@@ -183,3 +183,29 @@ def _without_focal_point(state: PairingState) -> tuple[str, ...]:
     """The pairing's cities that have nobody to remind: the secretariat hears for them."""
     cities = (state.eu_city.slug, state.partner_city.slug)
     return tuple(city for city in cities if not state.focal_points(city))
+
+
+def parked_notification(
+    state: PairingState, sequence: int, reason: str, now: datetime
+) -> Notification:
+    """The secretariat's message that the pairing stopped: the event store refused `sequence`."""
+    kind = NotificationKind.PAIRING_PARKED
+    facts = Facts(
+        pairing_id=state.pairing_id,
+        eu_city=state.eu_city.name,
+        partner_city=state.partner_city.name,
+        stage=state.stage,
+        reason=reason,
+    )
+    subject, body = render(kind, facts, "en")
+    return Notification(
+        notification_id=notification_id(state.pairing_id, sequence, kind.value),
+        pairing_id=state.pairing_id,
+        sequence=sequence,
+        created_at=now,
+        kind=kind,
+        audience=Audience.SECRETARIAT,
+        facts=facts,
+        subject=subject,
+        body=body,
+    )

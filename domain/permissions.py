@@ -158,3 +158,12 @@ def _who_may(permission: Permission) -> str:
     if permission.scope is not None:
         who += f" or a service with the scope {permission.scope}"
     return who
+
+
+def authorize_recovery(principal: Principal) -> None:
+    """Making a parked pairing continue from the event store is the secretariat's decision."""
+    if principal.role not in DECIDERS:
+        raise PermissionDeniedError(
+            "cannot recover the pairing: only the programme officer or the head of the "
+            f"secretariat may; this request came from {principal.describe()}"
+        )

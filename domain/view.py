@@ -42,6 +42,8 @@ class PairingView(BaseModel):
     plan_status: PlanStatus
     checklist: tuple[ChecklistItem, ...]
     version: int
+    notice: str | None = None
+    """What keeps the pairing from taking commands, if anything (it is parked: why)."""
 
 
 def status_of(state: PairingState) -> Status:

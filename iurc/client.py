@@ -17,6 +17,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -33,6 +34,7 @@ from contracts.pairing import (
     UPDATE_EXECUTE,
     PairingWorkflowInput,
 )
+from contracts.recording import PAIRING_PARKED, UPDATE_RECOVER, RecoveryRequest
 from domain import errors
 from domain.commands import Command, CommandEnvelope, CommandRequest
 from domain.decider import decide, propose_pairing
@@ -62,6 +64,10 @@ class UnknownPairingError(errors.DomainError):
     """No pairing has that id."""
 
 
+class PairingParkedError(errors.DomainError):
+    """The event store refused the pairing's events: it takes nothing until recovered."""
+
+
 _DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
     cls.__name__: cls
     for cls in (
@@ -75,7 +81,7 @@ _DOMAIN_ERRORS: dict[str, type[errors.DomainError]] = {
         errors.ReusedKeyError,
         errors.PermissionDeniedError,
     )
-}
+} | {PAIRING_PARKED: PairingParkedError}
 
 
 class PairingClient:
@@ -224,6 +230,23 @@ class PairingClient:
             raise UnknownPairingError(_unknown(pairing_id))
         return self._client.get_workflow_handle(workflow_id(pairing_id))
 
+    async def recover(self, pairing_id: str, *, principal: Principal) -> PairingView:
+        """Make a parked pairing continue from what the event store holds."""
+        handle = self._handle(pairing_id)
+        try:
+            view: PairingView = await handle.execute_update(
+                UPDATE_RECOVER,
+                RecoveryRequest(principal=principal),
+                id=f"recover-{uuid.uuid4()}",
+                result_type=PairingView,
+            )
+            return view
+        except WorkflowUpdateFailedError as failed:
+            cause = failed.cause
+            if isinstance(cause, ApplicationError) and cause.type in _DOMAIN_ERRORS:
+                raise _DOMAIN_ERRORS[cause.type](cause.message) from None
+            raise
+
     async def view(self, pairing_id: str) -> PairingView:
         return await self._query(pairing_id, QUERY_VIEW, PairingView)
 
@@ -238,6 +261,8 @@ class PairingClient:
         try:
             result: T = await handle.query(name, result_type=result_type)
             return result
+        except WorkflowQueryFailedError as failed:  # a parked or refused pairing says why
+            raise errors.DomainError(failed.message) from None
         except RPCError as rpc:
             if rpc.status is RPCStatusCode.NOT_FOUND:
                 raise UnknownPairingError(_unknown(pairing_id)) from None

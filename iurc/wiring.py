@@ -89,6 +89,8 @@ def build_worker(
         activities=[
             store.record_events,
             store.record_events_and_start_deliveries,
+            store.report_parked,
+            store.load_stored_events,
             catalogue.check_proposal,
             delivery.plan_delivery,
             delivery.send_message,

@@ -14,6 +14,7 @@ from typing import cast
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
@@ -29,11 +30,20 @@ with workflow.unsafe.imports_passed_through():
         Carried,
         PairingWorkflowInput,
     )
-    from contracts.recording import RECORD_EVENTS, RECORD_EVENTS_AND_START_DELIVERIES, RecordResult
+    from contracts.recording import (
+        PAIRING_PARKED,
+        RECORD_EVENTS,
+        RECORD_EVENTS_AND_START_DELIVERIES,
+        UPDATE_RECOVER,
+        RecordResult,
+        RecoveryRequest,
+    )
     from domain.deadlines import next_deadline
     from domain.decider import decide_deadlines
+    from domain.errors import DomainError
     from domain.events import Event, PairingProposed
     from domain.evolve import initial_state
+    from domain.permissions import authorize_recovery
     from domain.recording import (
         RecordedEvent,
         Recording,
@@ -55,6 +65,7 @@ with workflow.unsafe.imports_passed_through():
         update_key,
     )
     from workflows.legacy_deliveries import ChildDeliveries
+    from workflows.parking import conflict_of, parked_reason, report_parked, stored_state
 
 DELIVERIES_BY_ACTIVITY_PATCH = "deliveries-started-by-record"
 """Since this patch, the record activity starts the delivery workflows after its commit; before,
@@ -101,6 +112,7 @@ class PairingWorkflow:
         # A memo of a pure function of the state, so one command computes the view once.
         self._viewed: tuple[PairingState, PairingView] | None = None
         self._children = ChildDeliveries()
+        self._parked: str | None = None
 
     @workflow.run
     async def run(self, start: RawValue) -> PairingView:
@@ -114,9 +126,12 @@ class PairingWorkflow:
         if self._refusal is not None:
             raise refused(self._refusal, REFUSED_START)
         if self._unrecorded is not None:
-            await self._persist(self._unrecorded)
+            await self._persisted_or_parked(self._unrecorded)
         self._publish()
         while not self._state.stage.is_closed and not self._should_continue_as_new():
+            if self._parked is not None:
+                await workflow.wait_condition(lambda: self._parked is None)
+                continue
             await self._wait_for_change_or_deadline()
         await workflow.wait_condition(
             lambda: workflow.all_handlers_finished() and not self._children.pending
@@ -142,6 +157,8 @@ class PairingWorkflow:
     def _validate_execute(self, raw: RawValue) -> None:
         if self._refusal is not None:
             raise refused(self._refusal, REFUSED_START)
+        if self._parked is not None:
+            raise refused(self._parked, PAIRING_PARKED)
         request = request_of(raw)
         key = update_key(request, validating=True)
         if request.principal is None:
@@ -157,8 +174,32 @@ class PairingWorkflow:
         description="Record a fire-and-forget command; an invalid one is recorded as rejected.",
     )
     async def submit(self, raw: RawValue) -> None:
-        if self._refusal is None:
+        if self._refusal is None and self._parked is None:  # a parked pairing records nothing
             await self._apply(signalled(self._state, raw))
+
+    @workflow.update(
+        name=UPDATE_RECOVER, description="Continue a parked pairing from its stored events."
+    )
+    async def recover(self, request: RecoveryRequest) -> PairingView:
+        self._state, self._events = await stored_state(self._state.pairing_id)
+        self._recorded_up_to = self._state.version
+        self._parked = None
+        self._published = None  # the search attributes say "parked": set them all again
+        self._changed = True
+        self._publish()
+        return self._view()
+
+    @recover.validator
+    def _validate_recover(self, request: RecoveryRequest) -> None:
+        if self._parked is None:
+            raise refused(
+                f"pairing {self._state.pairing_id} is not parked: there is nothing to recover",
+                "StageError",
+            )
+        try:
+            authorize_recovery(request.principal)
+        except DomainError as refusal:
+            raise refused(refusal.message, type(refusal).__name__) from None
 
     @workflow.query(name=QUERY_VIEW, description="Stage, staleness, checklist, next deadline.")
     def view(self) -> PairingView:
@@ -202,20 +243,44 @@ class PairingWorkflow:
         append is retrying; the event store and the read model must still see order.
         """
         first = recording.events[0].sequence
-        await workflow.wait_condition(lambda: self._recorded_up_to == first - 1)
+        await workflow.wait_condition(
+            lambda: self._recorded_up_to == first - 1 or self._parked is not None
+        )
+        if self._parked is not None:
+            raise refused(self._parked, PAIRING_PARKED)
         types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
         by_activity = workflow.patched(DELIVERIES_BY_ACTIVITY_PATCH)
-        await workflow.execute_activity(
-            RECORD_EVENTS_AND_START_DELIVERIES if by_activity else RECORD_EVENTS,
-            recording,
-            result_type=RecordResult,
-            start_to_close_timeout=RECORD_TIMEOUT,
-            retry_policy=RECORD_RETRY,
-            summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
-        )
+        try:
+            await workflow.execute_activity(
+                RECORD_EVENTS_AND_START_DELIVERIES if by_activity else RECORD_EVENTS,
+                recording,
+                result_type=RecordResult,
+                start_to_close_timeout=RECORD_TIMEOUT,
+                retry_policy=RECORD_RETRY,
+                summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
+            )
+        except ActivityError as failure:
+            conflict = conflict_of(failure)
+            if conflict is None:
+                raise
+            await self._park(recording, conflict)
+            raise refused(self._parked or conflict, PAIRING_PARKED) from None
         self._recorded_up_to = recording.last_sequence
         if not by_activity:
             await self._children.start(recording.notifications)
+
+    async def _park(self, recording: Recording, conflict: str) -> None:
+        self._parked = parked_reason(recording, conflict)
+        self._publish()
+        await report_parked(self._state, recording.events[0].sequence, self._parked)
+
+    async def _persisted_or_parked(self, recording: Recording) -> None:
+        """Persist what time or the start recorded; a conflict parks, it does not fail the run."""
+        try:
+            await self._persist(recording)
+        except ApplicationError as refusal:
+            if refusal.type != PAIRING_PARKED:
+                raise
 
     async def _wait_for_change_or_deadline(self) -> None:
         """The updatable timer: sleep until the next deadline, or wake early on any change."""
@@ -233,24 +298,35 @@ class PairingWorkflow:
                 return
             except TimeoutError:
                 pass
-        await self._apply(decide_deadlines(self._state, workflow.now()))
+        try:
+            await self._apply(decide_deadlines(self._state, workflow.now()))
+        except ApplicationError as refusal:
+            if refusal.type != PAIRING_PARKED:
+                raise
 
     def _should_continue_as_new(self) -> bool:
         return workflow.info().is_continue_as_new_suggested()
 
     def _view(self) -> PairingView:
-        """The view of the current state, computed once per state."""
+        """The view of the current state, computed once per state; a parked pairing's says so."""
         if self._viewed is None or self._viewed[0] is not self._state:
             self._viewed = (self._state, view_of(self._state))
+        if self._parked is not None:
+            return self._viewed[1].model_copy(update={"notice": self._parked})
         return self._viewed[1]
 
     def _publish(self) -> None:
         """Tell operators what changed: search attributes (only when moved) and the checklist."""
         view = self._view()
-        workflow.set_current_details(checklist_markdown(view))
-        snapshot = search_attributes.snapshot(view)
+        details = checklist_markdown(view)
+        if self._parked is not None:
+            details = f"**PARKED**: {self._parked}\n\n{details}"
+        workflow.set_current_details(details)
+        snapshot = search_attributes.snapshot(view, parked=self._parked is not None)
         if snapshot != self._published:
-            workflow.upsert_search_attributes(search_attributes.updates(view))
+            workflow.upsert_search_attributes(
+                search_attributes.updates(view, parked=self._parked is not None)
+            )
             self._published = snapshot
 
 

@@ -48,20 +48,24 @@ Snapshot = tuple[str, str, bool, int, Any]
 """The values that change during a pairing's life, to upsert only when one of them moved."""
 
 
-def snapshot(view: PairingView) -> Snapshot:
+PARKED = "parked"
+"""IurcStatus of a pairing whose events the store refused (workflows/parking.py)."""
+
+
+def snapshot(view: PairingView, *, parked: bool = False) -> Snapshot:
     return (
         view.stage.value,
-        view.status.value,
+        PARKED if parked else view.status.value,
         view.stale,
         view.escalation_level,
         view.last_activity_at,
     )
 
 
-def updates(view: PairingView) -> list[SearchAttributeUpdate[Any]]:
+def updates(view: PairingView, *, parked: bool = False) -> list[SearchAttributeUpdate[Any]]:
     return [
         STAGE.value_set(view.stage.value),
-        STATUS.value_set(view.status.value),
+        STATUS.value_set(PARKED if parked else view.status.value),
         STALE.value_set(view.stale),
         ESCALATION_LEVEL.value_set(view.escalation_level),
         LAST_ACTIVITY.value_set(view.last_activity_at),

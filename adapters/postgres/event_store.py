@@ -105,6 +105,12 @@ async def append(pool: asyncpg.Pool, recording: Recording) -> AppendOutcome:
     )
 
 
+async def queue_outside_append(pool: asyncpg.Pool, notification: Notification) -> bool:
+    """Queue one notification on its own (not beside events); whether it was new."""
+    async with pool.acquire() as conn:
+        return bool(await projection.queue_notifications(conn, [notification]))
+
+
 async def load_events(pool: asyncpg.Pool, pairing_id: str) -> list[RecordedEvent]:
     """Every stored event of the pairing in sequence order, upgraded to the current schema."""
     async with pool.acquire() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from iurc.cli import (
+    admin,
     cities,
     codec,
     lifecycle,
@@ -28,7 +29,17 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 
-for area in (stack, whoami, cities, pairings, lifecycle, stakeholders, notifications, codec):
+for area in (
+    stack,
+    whoami,
+    cities,
+    pairings,
+    lifecycle,
+    stakeholders,
+    notifications,
+    admin,
+    codec,
+):
     area.register(app)
 
 

@@ -48,6 +48,8 @@ def pairing_view(view: PairingView) -> RenderableType:
     )
     if view.next_deadline is not None:
         header.append(f"\nnext: {view.next_deadline.description}")
+    if view.notice is not None:
+        header.append(f"\n{view.notice}", style="bold red")
     checklist = Table(show_header=False, box=None, padding=(0, 1))
     for item in view.checklist:
         mark = "[green]✔[/]" if item.done else ("[cyan]waived[/]" if item.waived else "[dim]·[/]")

@@ -37,6 +37,7 @@ def test_a_new_pairing_is_seen_as_active_in_matching_with_its_first_reminder_ahe
         "last_activity_at": T0,
         "plan_status": PlanStatus.NONE,
         "version": 1,
+        "notice": None,
     }
     assert seen.next_deadline is not None
     assert (seen.next_deadline.kind, seen.next_deadline.due_at) == (

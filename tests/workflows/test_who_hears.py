@@ -158,6 +158,9 @@ async def test_importing_a_changed_profile_shows_the_open_pairings_that_differ_a
     await iurc(cli_env, "cities", "import", str(EXAMPLES / "cities.yaml"))
     pairing = "rotterdam-busan-2029"
     await iurc(cli_env, "start", "rotterdam", "busan", "--cycle", "2029")
+    await eventually(  # the import compares the open pairings the read model lists
+        lambda: iurc(cli_env, "pairings", "--json"), lambda listed: pairing in listed.stdout
+    )
     listed = await iurc(cli_env, "cities", "import", str(changed_profiles(tmp_path)))
     shown = " ".join(listed.output.split())
     assert pairing in shown
