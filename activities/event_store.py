@@ -18,13 +18,17 @@ from adapters.postgres.event_store import (
     append,
     load_events,
     queue_outside_append,
+    recorded_fingerprint,
 )
 from contracts.recording import (
     EVENT_STREAM_CONFLICT,
+    FIND_RECORDED_KEY,
     LOAD_STORED_EVENTS,
     RECORD_EVENTS,
     RECORD_EVENTS_AND_START_DELIVERIES,
     REPORT_PARKED,
+    KeyFound,
+    KeyLookup,
     RecordResult,
     StoredStream,
 )
@@ -76,6 +80,12 @@ class EventStoreActivities:
         return RecordResult(
             appended=0, already_present=0, notifications_queued=int(queued), deliveries=(started,)
         )
+
+    @activity.defn(name=FIND_RECORDED_KEY)
+    async def find_recorded_key(self, lookup: KeyLookup) -> KeyFound:
+        """What a key older than the pairing's window of remembered keys recorded, if anything."""
+        found = await recorded_fingerprint(self._pool, lookup.pairing_id, lookup.key)
+        return KeyFound(fingerprint=found)
 
     @activity.defn(name=LOAD_STORED_EVENTS)
     async def load_stored_events(self, pairing_id: str) -> StoredStream:

@@ -54,3 +54,22 @@ class StoredStream(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     events: tuple[RecordedEvent, ...]
+
+
+FIND_RECORDED_KEY = "find_recorded_key"
+"""The fingerprint of the command an idempotency key recorded, looked up in the event store
+(for a key older than the pairing's window of remembered keys)."""
+
+
+class KeyLookup(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    pairing_id: str
+    key: str
+
+
+class KeyFound(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    fingerprint: str | None
+    """None: the key recorded nothing; "" : it did, before fingerprints were kept."""

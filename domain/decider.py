@@ -19,6 +19,7 @@ from domain.errors import ClosedPairingError, InvalidCommandError
 from domain.evolve import evolve
 from domain.idempotency import already_recorded, command_fingerprint
 from domain.ids import pairing_id
+from domain.limits import refuse_beyond_caps
 from domain.permissions import authorize
 from domain.policy import Staleness, StalenessPolicy
 from domain.principals import Principal
@@ -86,6 +87,7 @@ def decide(
         return []
     if state.stage.is_closed:
         raise _closed(state, command)
+    refuse_beyond_caps(command, state)
     ctx = Context(
         state=state,
         now=now,

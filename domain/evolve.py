@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import singledispatch
 
 from domain import events as ev
+from domain.limits import KEY_WINDOW, TITLE_KEPT
 from domain.meetings import Meeting
 from domain.policy import Staleness
 from domain.stages import Stage
@@ -39,15 +40,27 @@ def evolve(state: PairingState, event: ev.Event) -> PairingState:
     if event.is_activity:
         changes.setdefault("last_activity_at", max(state.last_activity_at, event.occurred_at))
     if event.command_id is not None and event.command_id not in state.command_ids:
-        changes["command_ids"] = state.command_ids | {event.command_id}
-        if event.command_fingerprint is not None:
-            fingerprints = {
-                **state.command_fingerprints,
-                event.command_id: event.command_fingerprint,
-            }
-            changes["command_fingerprints"] = fingerprints
+        changes.update(_remembered(state, event.command_id, event.command_fingerprint))
     changes["version"] = state.version + 1
     return state.model_copy(update=changes)
+
+
+def _remembered(state: PairingState, key: str, fingerprint: str | None) -> StateChanges:
+    """The key added to the window of remembered keys, the oldest dropped beyond its size.
+
+    Keys recorded before fingerprints were kept have none; they are remembered as before.
+    """
+    if fingerprint is None:
+        return {"command_ids": state.command_ids | {key}}
+    fingerprints = {**state.command_fingerprints, key: fingerprint}
+    ids = state.command_ids | {key}
+    forgotten = state.keys_forgotten
+    while len(fingerprints) > KEY_WINDOW:
+        oldest = next(iter(fingerprints))
+        del fingerprints[oldest]
+        ids = ids - {oldest}
+        forgotten += 1
+    return {"command_ids": ids, "command_fingerprints": fingerprints, "keys_forgotten": forgotten}
 
 
 def fold(events: Iterable[ev.Event]) -> PairingState:
@@ -83,7 +96,7 @@ def _(event: ev.MeetingScheduled, state: PairingState) -> StateChanges:
     meeting = Meeting(
         meeting_id=event.meeting_id,
         kind=event.meeting_kind,
-        title=event.title,
+        title=event.title[:TITLE_KEPT],
         scheduled_for=event.scheduled_for,
         held_at=known.held_at if known else None,
     )
@@ -96,7 +109,7 @@ def _(event: ev.MeetingHeld, state: PairingState) -> StateChanges:
     meeting = Meeting(
         meeting_id=event.meeting_id,
         kind=event.meeting_kind,
-        title=known.title if known else event.summary[:120],
+        title=known.title if known else event.summary[:TITLE_KEPT],
         scheduled_for=known.scheduled_for if known else None,
         held_at=event.held_at,
     )

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.events import Event, StakeholderRemoved
 from domain.evolve import evolve
 from domain.forgetting import Forgotten, forget_in
+from domain.limits import CONTINUE_AS_NEW_BUDGET
 from domain.notifications import Notification, notifications_for
 from domain.state import PairingState
 from domain.view import PairingView, view_of
@@ -93,17 +94,18 @@ def first_recording(state: PairingState, proposed: Event) -> Recording:
     )
 
 
-CARRIED_EVENTS_BUDGET = 1_000_000
-"""Bytes of JSON: how much of its history a pairing carries across continue-as-new. Temporal
-refuses an input over 2 MB, so a pairing with more events (a service that signals invalid
-commands by the thousand) would otherwise fail every task from then on; the state, which
-is all the pairing needs, is carried whole, and the event store keeps every event."""
-
-
 def carried_events(
-    events: Sequence[RecordedEvent], budget: int = CARRIED_EVENTS_BUDGET
+    events: Sequence[RecordedEvent], state: PairingState
 ) -> tuple[RecordedEvent, ...]:
-    """The most recent `events` whose JSON fits in `budget` bytes, oldest first."""
+    """The most recent `events` that fit, beside `state`, in what a run carries into the next.
+
+    Temporal refuses a continue-as-new input over 2 MB, so a pairing with more (a service
+    that signals invalid commands by the thousand) would otherwise fail every task from
+    then on. The state, which is all the pairing needs and is capped (domain.limits), is
+    carried whole; the events fill what is left of CONTINUE_AS_NEW_BUDGET, the newest first.
+    The event store keeps every event.
+    """
+    budget = CONTINUE_AS_NEW_BUDGET - len(state.__pydantic_serializer__.to_json(state))
     kept: list[RecordedEvent] = []
     size = 0
     for recorded in reversed(events):

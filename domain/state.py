@@ -83,6 +83,11 @@ class PairingState(BaseModel):
         "a known key is refused (keys recorded before fingerprints were kept have none)",
     )
     rejected_commands: int = 0
+    keys_forgotten: int = Field(
+        default=0,
+        description="idempotency keys dropped from the window above (the oldest first): "
+        "while any are, a key not in the window is looked up in the event store",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -166,3 +171,4 @@ class StateChanges(TypedDict, total=False):
     command_ids: Keys
     command_fingerprints: dict[str, str]
     rejected_commands: int
+    keys_forgotten: int

@@ -91,6 +91,7 @@ def build_worker(
             store.record_events_and_start_deliveries,
             store.report_parked,
             store.load_stored_events,
+            store.find_recorded_key,
             catalogue.check_proposal,
             delivery.plan_delivery,
             delivery.send_message,

@@ -9,25 +9,32 @@ failed workflow task.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RawValue
+from temporalio.common import RawValue, RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from contracts.pairing import PairingWorkflowInput
+    from contracts.recording import FIND_RECORDED_KEY, KeyFound, KeyLookup
     from contracts.unreadable import unreadable_reason
-    from domain.commands import KEY_RULE, CommandEnvelope, CommandRequest, is_key
+    from domain.commands import KEY_RULE, Command, CommandEnvelope, CommandRequest, is_key
     from domain.decider import decide, reject
-    from domain.errors import DomainError, explain
+    from domain.errors import DomainError, ReusedKeyError, explain
     from domain.events import Event
     from domain.idempotency import command_fingerprint
     from domain.ids import workflow_id
     from domain.state import PairingState
 
+KEY_WINDOW_PATCH = "keys-beyond-window-from-store"
+"""Since this patch, a key older than the state's window of remembered keys is looked up in
+the event store before its command is decided."""
+LOOKUP_TIMEOUT = timedelta(seconds=30)
+LOOKUP_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 SIGNAL_PRINCIPALS_PATCH = "signals-name-principals"
 """Since this patch, a signalled command that names no principal (only a typed actor) is
 recorded as rejected; signals handled before it were accepted as their actor typed them."""
@@ -147,7 +154,39 @@ def decided(state: PairingState, request: CommandRequest, key: str) -> list[Even
         raise refused(refusal.message, type(refusal).__name__) from None
 
 
-def signalled(state: PairingState, raw: RawValue) -> list[Event]:
+async def recorded_before(state: PairingState, command: Command, key: str) -> bool:
+    """Whether `key`, older than the pairing's window of remembered keys, recorded this very
+    command (ReusedKeyError if it recorded another). Asked of the event store only while
+    keys have been forgotten, so a pairing of ordinary length never pays for it.
+
+    An ordinary activity, not a local one: the append that may follow in the same workflow
+    task records a patch marker, which must not follow a local activity's marker.
+    """
+    if key in state.command_ids or not state.keys_forgotten:
+        return False
+    if not workflow.patched(KEY_WINDOW_PATCH):
+        return False
+    found: KeyFound = await workflow.execute_activity(
+        FIND_RECORDED_KEY,
+        KeyLookup(pairing_id=state.pairing_id, key=key),
+        result_type=KeyFound,
+        start_to_close_timeout=LOOKUP_TIMEOUT,
+        retry_policy=LOOKUP_RETRY,
+        summary=f"look up key {key[:100]}",
+    )
+    if found.fingerprint is None:
+        return False
+    if found.fingerprint in ("", command_fingerprint(command)):
+        return True
+    known = found.fingerprint.partition(":")[0].replace("_", " ")
+    raise ReusedKeyError(
+        f"cannot {command.kind.replace('_', ' ')}: idempotency key {key!r} already recorded a "
+        f"different {known} command on pairing {state.pairing_id}; send a new command with a "
+        "new key, or repeat the original command unchanged"
+    )
+
+
+async def signalled(state: PairingState, raw: RawValue) -> list[Event]:
     """The events a signal records: its command's, or a CommandRejected saying why not."""
     now = workflow.now()
     try:
@@ -164,16 +203,18 @@ def signalled(state: PairingState, raw: RawValue) -> list[Event]:
         reason = "the command names no principal: a typed actor is not accepted"
         return [reject(state, envelope.command_id, kind, reason, now)]
     try:
+        if await recorded_before(state, envelope.command, envelope.command_id):
+            return []
         return decide(
             state,
             envelope.command,
             command_id=envelope.command_id,
             principal=envelope.sender,
             on_behalf_of=envelope.on_behalf_of,
-            now=now,
+            now=workflow.now(),
         )
     except DomainError as refusal:
-        return [reject(state, envelope.command_id, kind, refusal.message, now)]
+        return [reject(state, envelope.command_id, kind, refusal.message, workflow.now())]
 
 
 def field(payload: Any, *path: str) -> str | None:

@@ -58,6 +58,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.intake import (
         REFUSED_START,
         decided,
+        recorded_before,
         refused,
         request_of,
         signalled,
@@ -139,7 +140,9 @@ class PairingWorkflow:
         if not self._state.stage.is_closed:
             workflow.continue_as_new(
                 PairingWorkflowInput(
-                    carried=Carried(state=self._state, events=carried_events(self._events))
+                    carried=Carried(
+                        state=self._state, events=carried_events(self._events, self._state)
+                    )
                 )
             )
         return self._view()
@@ -150,7 +153,13 @@ class PairingWorkflow:
         # workflow, and replay runs none. The state has not moved in between (the handler
         # starts in the same activation), so the decision is the one the validator approved.
         request = request_of(raw)
-        await self._apply(decided(self._state, request, update_key(request, validating=False)))
+        key = update_key(request, validating=False)
+        try:
+            if await recorded_before(self._state, request.command, key):
+                return self._view()
+        except DomainError as refusal:
+            raise refused(refusal.message, type(refusal).__name__) from None
+        await self._apply(decided(self._state, request, key))
         return self._view()
 
     @execute.validator
@@ -175,7 +184,7 @@ class PairingWorkflow:
     )
     async def submit(self, raw: RawValue) -> None:
         if self._refusal is None and self._parked is None:  # a parked pairing records nothing
-            await self._apply(signalled(self._state, raw))
+            await self._apply(await signalled(self._state, raw))
 
     @workflow.update(
         name=UPDATE_RECOVER, description="Continue a parked pairing from its stored events."

@@ -62,7 +62,9 @@ async def report_parked(state: PairingState, sequence: int, reason: str) -> None
 
 async def stored_state(pairing_id: str) -> tuple[PairingState, list[RecordedEvent]]:
     """The state the stored events fold to, and those events (as much as a run carries)."""
-    stored: StoredStream = await workflow.execute_local_activity(
+    # An ordinary activity, not a local one: a patch marker the next append records must
+    # not follow a local activity's marker in the same workflow task (it would not replay).
+    stored: StoredStream = await workflow.execute_activity(
         LOAD_STORED_EVENTS,
         pairing_id,
         result_type=StoredStream,
@@ -70,4 +72,4 @@ async def stored_state(pairing_id: str) -> tuple[PairingState, list[RecordedEven
         summary="load the stored events to recover from",
     )
     state = fold(recorded.event for recorded in stored.events)
-    return state, list(carried_events(stored.events))
+    return state, list(carried_events(stored.events, state))

@@ -111,6 +111,21 @@ async def queue_outside_append(pool: asyncpg.Pool, notification: Notification) -
         return bool(await projection.queue_notifications(conn, [notification]))
 
 
+async def recorded_fingerprint(pool: asyncpg.Pool, pairing_id: str, key: str) -> str | None:
+    """The fingerprint of the command `key` recorded on the pairing; None if it recorded none.
+
+    An empty string for a key recorded before fingerprints were kept: any command under it
+    is then taken for a repeat, as it always was.
+    """
+    row = await pool.fetchrow(
+        "SELECT payload->>'command_fingerprint' AS fingerprint FROM events "
+        "WHERE pairing_id = $1 AND command_id = $2 LIMIT 1",
+        pairing_id,
+        key,
+    )
+    return None if row is None else (row["fingerprint"] or "")
+
+
 async def load_events(pool: asyncpg.Pool, pairing_id: str) -> list[RecordedEvent]:
     """Every stored event of the pairing in sequence order, upgraded to the current schema."""
     async with pool.acquire() as conn:
