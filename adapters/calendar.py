@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
+
+from domain.timezones import zone_of
 
 WORKDAY_STARTS = time(9, 0)
 
@@ -37,7 +38,7 @@ def next_working_moment(
     in `country`; with the holiday's name, for the timer's summary."""
     if country is None:
         return moment, None
-    zone = ZoneInfo(timezone)
+    zone = zone_of(timezone)
     day = moment.astimezone(zone).date()
     holiday = holiday_name(country, day)
     if holiday is None:

@@ -8,24 +8,45 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.cities import City
 
 OFFICE_OPENS, OFFICE_CLOSES = time(9, 0), time(18, 0)
 
 
+def zone_of(name: str) -> ZoneInfo:
+    """The IANA zone `name`, or UTC for a name the database does not know.
+
+    Profiles are checked when imported, but a city stored before that check (or read from an
+    old event) may name a zone that does not exist: a message or a meeting suggestion must
+    then come out in UTC, not stop the pairing that holds it.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def is_known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def local_times(moment: datetime, cities: Iterable[City]) -> str:
     """`10:00 CEST in Rotterdam, 17:00 KST in Busan`."""
     parts = []
     for city in cities:
-        here = moment.astimezone(ZoneInfo(city.timezone))
+        here = moment.astimezone(zone_of(city.timezone))
         parts.append(f"{here:%H:%M} {here.tzname()} in {city.name}")
     return ", ".join(parts)
 
 
 def office_window(city: City, on: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(city.timezone)
+    zone = zone_of(city.timezone)
     return (
         datetime.combine(on, OFFICE_OPENS, tzinfo=zone),
         datetime.combine(on, OFFICE_CLOSES, tzinfo=zone),
@@ -57,7 +78,7 @@ def outside_office_hours(moment: datetime, cities: Iterable[City]) -> list[City]
     """The cities whose office is closed at `moment` (weekends included)."""
     closed = []
     for city in cities:
-        here = moment.astimezone(ZoneInfo(city.timezone))
+        here = moment.astimezone(zone_of(city.timezone))
         opens, closes = office_window(city, here.date())
         if here.weekday() >= 5 or not opens <= here < closes:
             closed.append(city)

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.pairing import PairingWorkflowInput
     from contracts.recording import FIND_RECORDED_KEY, KeyFound, KeyLookup
     from contracts.unreadable import unreadable_reason
+    from domain import events as ev
     from domain.commands import KEY_RULE, Command, CommandEnvelope, CommandRequest, is_key
     from domain.decider import decide, reject
     from domain.errors import DomainError, ReusedKeyError, explain
@@ -139,8 +140,15 @@ def update_key(request: CommandRequest, *, validating: bool) -> str:
     return key
 
 
+INTERNAL_ERROR = "InternalError"
+
+
 def decided(state: PairingState, request: CommandRequest, key: str) -> list[Event]:
-    """The events an update's command records, or an ApplicationError with the refusal."""
+    """The events an update's command records, or an ApplicationError with the refusal.
+
+    A rule that fails on what the pairing holds (a bug, or a value stored before a check
+    existed) refuses the command instead of failing the workflow task again and again.
+    """
     try:
         return decide(
             state,
@@ -152,6 +160,15 @@ def decided(state: PairingState, request: CommandRequest, key: str) -> list[Even
         )
     except DomainError as refusal:
         raise refused(refusal.message, type(refusal).__name__) from None
+    except Exception as bug:
+        raise refused(could_not(request.command.kind, bug), INTERNAL_ERROR) from None
+
+
+def could_not(kind: str, bug: Exception) -> str:
+    return (
+        f"cannot {kind.replace('_', ' ')}: the pairing could not decide it "
+        f"({type(bug).__name__}: {str(bug)[:300]}); it is unchanged; please report this"
+    )
 
 
 async def recorded_before(state: PairingState, command: Command, key: str) -> bool:
@@ -188,20 +205,10 @@ async def recorded_before(state: PairingState, command: Command, key: str) -> bo
 
 async def signalled(state: PairingState, raw: RawValue) -> list[Event]:
     """The events a signal records: its command's, or a CommandRejected saying why not."""
-    now = workflow.now()
-    try:
-        payload: Any = workflow.payload_converter().from_payload(raw.payload)
-    except Exception as unreadable:
-        return [reject(state, None, "unknown", f"undecodable payload: {unreadable}", now)]
-    kind = field(payload, "command", "kind") or "unknown"
-    try:
-        envelope = CommandEnvelope.model_validate(payload)
-    except ValidationError as invalid:
-        reason = explain(invalid, "payload")
-        return [reject(state, field(payload, "command_id"), kind, reason, now)]
-    if envelope.principal is None and workflow.patched(SIGNAL_PRINCIPALS_PATCH):
-        reason = "the command names no principal: a typed actor is not accepted"
-        return [reject(state, envelope.command_id, kind, reason, now)]
+    envelope = envelope_of(state, raw)
+    if isinstance(envelope, ev.CommandRejected):
+        return [envelope]
+    kind = envelope.command.kind
     try:
         if await recorded_before(state, envelope.command, envelope.command_id):
             return []
@@ -215,6 +222,26 @@ async def signalled(state: PairingState, raw: RawValue) -> list[Event]:
         )
     except DomainError as refusal:
         return [reject(state, envelope.command_id, kind, refusal.message, workflow.now())]
+    except Exception as bug:
+        return [reject(state, envelope.command_id, kind, could_not(kind, bug), workflow.now())]
+
+
+def envelope_of(state: PairingState, raw: RawValue) -> CommandEnvelope | ev.CommandRejected:
+    """The signalled envelope, or the rejection that says why it cannot be one."""
+    now = workflow.now()
+    try:
+        payload: Any = workflow.payload_converter().from_payload(raw.payload)
+    except Exception as unreadable:
+        return reject(state, None, "unknown", f"undecodable payload: {unreadable}", now)
+    kind = field(payload, "command", "kind") or "unknown"
+    try:
+        envelope = CommandEnvelope.model_validate(payload)
+    except ValidationError as invalid:
+        return reject(state, field(payload, "command_id"), kind, explain(invalid, "payload"), now)
+    if envelope.principal is None and workflow.patched(SIGNAL_PRINCIPALS_PATCH):
+        reason = "the command names no principal: a typed actor is not accepted"
+        return reject(state, envelope.command_id, kind, reason, now)
+    return envelope
 
 
 def field(payload: Any, *path: str) -> str | None:

@@ -13,8 +13,8 @@ from datetime import timedelta
 from typing import cast
 
 from temporalio import workflow
-from temporalio.common import RawValue, RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RawValue
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     import email_validator  # noqa: F401 - pydantic's EmailStr imports it lazily; load it once, here
@@ -32,10 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from contracts.recording import (
         PAIRING_PARKED,
-        RECORD_EVENTS,
-        RECORD_EVENTS_AND_START_DELIVERIES,
         UPDATE_RECOVER,
-        RecordResult,
         RecoveryRequest,
     )
     from domain.deadlines import next_deadline
@@ -56,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.view import PairingView, checklist_markdown, view_of
     from workflows import search_attributes
     from workflows.intake import (
+        INTERNAL_ERROR,
         REFUSED_START,
         decided,
         recorded_before,
@@ -65,20 +63,13 @@ with workflow.unsafe.imports_passed_through():
         start_of,
         update_key,
     )
-    from workflows.legacy_deliveries import ChildDeliveries
-    from workflows.parking import conflict_of, parked_reason, report_parked, stored_state
+    from workflows.ledger import DELIVERIES_BY_ACTIVITY_PATCH, RECORD_RETRY, Ledger
+    from workflows.parking import stored_state
 
-DELIVERIES_BY_ACTIVITY_PATCH = "deliveries-started-by-record"
-"""Since this patch, the record activity starts the delivery workflows after its commit; before,
-this workflow started them as children (workflows/legacy_deliveries.py), and each child's
-start and end woke it for a workflow task that its next update queued behind."""
 PROPOSAL_CHECK_PATCH = "proposal-checked-against-catalogue"
 """Since this patch, a new pairing is checked against the city catalogue before its first
 event is recorded; pairings started before it were not."""
 
-RECORD_TIMEOUT = timedelta(seconds=30)
-RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
-"""Appends retry until PostgreSQL is back: an accepted command must never be lost."""
 CHECK_TIMEOUT = timedelta(seconds=10)
 
 
@@ -108,12 +99,11 @@ class PairingWorkflow:
             self._unrecorded = first_recording(self._state, accepted.proposed)
             self._events = list(self._unrecorded.events)
         self._changed = False
-        self._recorded_up_to = 0 if self._refusal else self._state.version - bool(self._unrecorded)
+        recorded = 0 if self._refusal else self._state.version - bool(self._unrecorded)
+        self._ledger = Ledger(recorded, on_parked=self._publish)
         self._published: search_attributes.Snapshot | None = None
         # A memo of a pure function of the state, so one command computes the view once.
         self._viewed: tuple[PairingState, PairingView] | None = None
-        self._children = ChildDeliveries()
-        self._parked: str | None = None
 
     @workflow.run
     async def run(self, start: RawValue) -> PairingView:
@@ -130,12 +120,12 @@ class PairingWorkflow:
             await self._persisted_or_parked(self._unrecorded)
         self._publish()
         while not self._state.stage.is_closed and not self._should_continue_as_new():
-            if self._parked is not None:
-                await workflow.wait_condition(lambda: self._parked is None)
+            if self._ledger.parked is not None:
+                await workflow.wait_condition(lambda: self._ledger.parked is None)
                 continue
             await self._wait_for_change_or_deadline()
         await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and not self._children.pending
+            lambda: workflow.all_handlers_finished() and not self._ledger.children.pending
         )
         if not self._state.stage.is_closed:
             workflow.continue_as_new(
@@ -166,8 +156,8 @@ class PairingWorkflow:
     def _validate_execute(self, raw: RawValue) -> None:
         if self._refusal is not None:
             raise refused(self._refusal, REFUSED_START)
-        if self._parked is not None:
-            raise refused(self._parked, PAIRING_PARKED)
+        if self._ledger.parked is not None:
+            raise refused(self._ledger.parked, PAIRING_PARKED)
         request = request_of(raw)
         key = update_key(request, validating=True)
         if request.principal is None:
@@ -183,16 +173,17 @@ class PairingWorkflow:
         description="Record a fire-and-forget command; an invalid one is recorded as rejected.",
     )
     async def submit(self, raw: RawValue) -> None:
-        if self._refusal is None and self._parked is None:  # a parked pairing records nothing
-            await self._apply(await signalled(self._state, raw))
+        if (
+            self._refusal is None and self._ledger.parked is None
+        ):  # a parked pairing records nothing
+            await self._apply_or_park(await signalled(self._state, raw))
 
     @workflow.update(
         name=UPDATE_RECOVER, description="Continue a parked pairing from its stored events."
     )
     async def recover(self, request: RecoveryRequest) -> PairingView:
         self._state, self._events = await stored_state(self._state.pairing_id)
-        self._recorded_up_to = self._state.version
-        self._parked = None
+        self._ledger.resume_after(self._state)
         self._published = None  # the search attributes say "parked": set them all again
         self._changed = True
         self._publish()
@@ -200,7 +191,7 @@ class PairingWorkflow:
 
     @recover.validator
     def _validate_recover(self, request: RecoveryRequest) -> None:
-        if self._parked is None:
+        if self._ledger.parked is None:
             raise refused(
                 f"pairing {self._state.pairing_id} is not parked: there is nothing to recover",
                 "StageError",
@@ -236,57 +227,37 @@ class PairingWorkflow:
         """Fold `events` into state now, then record them in order behind earlier recordings."""
         if not events:
             return
-        self._state, recording = record(self._state, events)
+        try:
+            self._state, recording = record(self._state, events)
+        except Exception as bug:
+            raise refused(
+                f"the pairing could not record {', '.join(e.type for e in events)} "
+                f"({type(bug).__name__}: {str(bug)[:300]}); it is unchanged; please report this",
+                INTERNAL_ERROR,
+            ) from None
         self._viewed = (self._state, recording.view)
         if recording.forgotten:
             self._events = forget_recorded(self._events, recording.forgotten)
         self._events += recording.events
         self._changed = True
         self._publish()
-        await self._persist(recording)
+        await self._ledger.append(recording, self._state)
 
-    async def _persist(self, recording: Recording) -> None:
-        """Append in sequence order: wait until everything before this recording is stored.
-
-        A handler can run before `run` has stored the first event, or while an earlier
-        append is retrying; the event store and the read model must still see order.
-        """
-        first = recording.events[0].sequence
-        await workflow.wait_condition(
-            lambda: self._recorded_up_to == first - 1 or self._parked is not None
-        )
-        if self._parked is not None:
-            raise refused(self._parked, PAIRING_PARKED)
-        types = ", ".join(dict.fromkeys(item.event.type for item in recording.events))
-        by_activity = workflow.patched(DELIVERIES_BY_ACTIVITY_PATCH)
+    async def _apply_or_park(self, events: list[Event]) -> None:
+        """Apply what time or a signal decided; nobody waits for an answer, so what cannot
+        be recorded parks the pairing (raising here would fail the workflow)."""
         try:
-            await workflow.execute_activity(
-                RECORD_EVENTS_AND_START_DELIVERIES if by_activity else RECORD_EVENTS,
-                recording,
-                result_type=RecordResult,
-                start_to_close_timeout=RECORD_TIMEOUT,
-                retry_policy=RECORD_RETRY,
-                summary=f"record #{first}-{recording.last_sequence}: {types}"[:200],
-            )
-        except ActivityError as failure:
-            conflict = conflict_of(failure)
-            if conflict is None:
+            await self._apply(events)
+        except ApplicationError as refusal:
+            if refusal.type == INTERNAL_ERROR:
+                await self._ledger.park(self._state, self._state.version + 1, refusal.message)
+            elif refusal.type != PAIRING_PARKED:
                 raise
-            await self._park(recording, conflict)
-            raise refused(self._parked or conflict, PAIRING_PARKED) from None
-        self._recorded_up_to = recording.last_sequence
-        if not by_activity:
-            await self._children.start(recording.notifications)
-
-    async def _park(self, recording: Recording, conflict: str) -> None:
-        self._parked = parked_reason(recording, conflict)
-        self._publish()
-        await report_parked(self._state, recording.events[0].sequence, self._parked)
 
     async def _persisted_or_parked(self, recording: Recording) -> None:
         """Persist what time or the start recorded; a conflict parks, it does not fail the run."""
         try:
-            await self._persist(recording)
+            await self._ledger.append(recording, self._state)
         except ApplicationError as refusal:
             if refusal.type != PAIRING_PARKED:
                 raise
@@ -307,11 +278,7 @@ class PairingWorkflow:
                 return
             except TimeoutError:
                 pass
-        try:
-            await self._apply(decide_deadlines(self._state, workflow.now()))
-        except ApplicationError as refusal:
-            if refusal.type != PAIRING_PARKED:
-                raise
+        await self._apply_or_park(decide_deadlines(self._state, workflow.now()))
 
     def _should_continue_as_new(self) -> bool:
         return workflow.info().is_continue_as_new_suggested()
@@ -320,21 +287,21 @@ class PairingWorkflow:
         """The view of the current state, computed once per state; a parked pairing's says so."""
         if self._viewed is None or self._viewed[0] is not self._state:
             self._viewed = (self._state, view_of(self._state))
-        if self._parked is not None:
-            return self._viewed[1].model_copy(update={"notice": self._parked})
+        if self._ledger.parked is not None:
+            return self._viewed[1].model_copy(update={"notice": self._ledger.parked})
         return self._viewed[1]
 
     def _publish(self) -> None:
         """Tell operators what changed: search attributes (only when moved) and the checklist."""
         view = self._view()
         details = checklist_markdown(view)
-        if self._parked is not None:
-            details = f"**PARKED**: {self._parked}\n\n{details}"
+        if self._ledger.parked is not None:
+            details = f"**PARKED**: {self._ledger.parked}\n\n{details}"
         workflow.set_current_details(details)
-        snapshot = search_attributes.snapshot(view, parked=self._parked is not None)
+        snapshot = search_attributes.snapshot(view, parked=self._ledger.parked is not None)
         if snapshot != self._published:
             workflow.upsert_search_attributes(
-                search_attributes.updates(view, parked=self._parked is not None)
+                search_attributes.updates(view, parked=self._ledger.parked is not None)
             )
             self._published = snapshot
 

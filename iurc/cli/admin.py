@@ -12,7 +12,10 @@ from iurc.cli.services import Services, run
 
 def register(app: typer.Typer) -> None:
     admin = typer.Typer(
-        help="Operator's moves outside a pairing's life: recovering a parked pairing.",
+        help=(
+            "Operator's moves outside a pairing's life: recovering a parked pairing.\n\n"
+            "Example: `iurc admin recover rotterdam-busan-2021`"
+        ),
         no_args_is_help=True,
     )
     admin.command("recover")(recover)

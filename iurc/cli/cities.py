@@ -23,11 +23,12 @@ from adapters.postgres.cities import import_profiles, list_profiles
 from domain.matching import Suggestion, suggest_pairs
 from domain.profiles import CityProfile, ProfileFile
 from iurc.cli import alignment
-from iurc.cli.errors import UnreachableError
+from iurc.cli.errors import UnreachableError, UsageError
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption, emit, out
 from iurc.cli.sending import day_option, today
 from iurc.cli.services import Services, errors, run
+from iurc.geography import profile_problems
 
 FEW_OFFICE_HOURS = 2.0
 """Below this many shared office hours a day, meetings need someone to come in early or late."""
@@ -94,6 +95,11 @@ def import_cities(
 
     async def command(services: Services) -> None:
         profiles = load_model(file, ProfileFile)
+        problems = profile_problems(profiles.cities)
+        if problems:
+            listed = "".join(f"\n  - {problem}" for problem in problems[:20])
+            more = f"\n  (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+            raise UsageError(f"{file}: nothing imported:{listed}{more}")
         added, updated = await import_profiles(await services.pool(), profiles.cities)
         try:
             found = await alignment.drifts(services, profiles.cities) if updated else []

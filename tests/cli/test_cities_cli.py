@@ -130,3 +130,26 @@ async def test_an_unreachable_database_exits_3_naming_postgresql(cli: Cli) -> No
 async def test_a_bad_option_value_exits_2(cli: Cli) -> None:
     assert (await cli("match", "--on", "next tuesday")).exit_code == EXIT_USAGE
     assert (await cli("match", "--limit", "0")).exit_code == EXIT_USAGE
+
+
+async def test_a_profile_naming_places_or_languages_that_do_not_exist_is_refused_whole(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A made-up zone was imported, then broke `iurc match` and the pairing that held it."""
+    path = tmp_path / "cities.yaml"
+    path.write_text(
+        "cities:\n"
+        "  - slug: olympus\n    name: Olympus\n    country: XX\n    is_eu: true\n"
+        "    languages: [xx]\n    timezone: Mars/Olympus_Mons\n"
+        "  - slug: valletta\n    name: Valletta\n    country: MT\n    is_eu: true\n"
+        "    languages: [mt, en]\n    timezone: Europe/Malta\n",
+        encoding="utf-8",
+    )
+    refused = await cli("cities", "import", str(path))
+    assert refused.exit_code == EXIT_USAGE
+    said = " ".join(refused.output.split())
+    assert "nothing imported" in said
+    assert "olympus: country 'XX' is no ISO 3166-1 code" in said
+    assert "olympus: time zone 'Mars/Olympus_Mons' is not in the IANA database" in said
+    assert "olympus: language 'xx' is no ISO 639-1 code" in said
+    assert "valletta" not in (await cli.ok("cities")).stdout
