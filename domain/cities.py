@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from domain.errors import InvalidPairingError, UnknownCityError
+from domain.text import shown
 from domain.topics import Topics
 
 SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,40}$"
@@ -34,7 +35,7 @@ class City(BaseModel):
     @classmethod
     def _looks_like_iana(cls, value: str) -> str:
         if not re.fullmatch(r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)+|UTC", value):
-            raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Rotterdam")
+            raise ValueError(f"{shown(value)} is not an IANA time zone such as Europe/Rotterdam")
         return value
 
 
@@ -46,7 +47,7 @@ def find_city(catalog: Mapping[str, City], slug: str) -> City:
     close = difflib.get_close_matches(slug, list(catalog), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     known = ", ".join(sorted(catalog)) or "none"
-    raise UnknownCityError(f"unknown city {slug!r}{hint} (known cities: {known})")
+    raise UnknownCityError(f"unknown city {shown(slug)}{hint} (known cities: {known})")
 
 
 def check_pair(eu_city: City, partner_city: City) -> None:

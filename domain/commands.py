@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -29,6 +29,7 @@ from domain.policy import StalenessPolicy, check_follow_up_period, check_idle_li
 from domain.principals import Principal
 from domain.stages import Stage
 from domain.stakeholders import Stakeholder
+from domain.text import forbidden_at, forbidden_problem
 
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"
 KEY_RULE = "letters, digits and . _ : - only, at most 100, starting with a letter or digit"
@@ -247,15 +248,14 @@ class CommandRequest(BaseModel):
 
     @field_validator("actor", "command")
     @classmethod
-    def _no_nul(cls, value: str | BaseModel, info: ValidationInfo) -> str | BaseModel:
-        """Refuse U+0000 anywhere: PostgreSQL cannot store it, so the record would never land."""
+    def _storable_text(cls, value: str | BaseModel, info: ValidationInfo) -> str | BaseModel:
+        """Refuse U+0000 (PostgreSQL cannot store it: the record would never land) and control
+        characters (they would take over the terminal of whoever reads the history)."""
         plain = value.model_dump() if isinstance(value, BaseModel) else value
-        found = nul_at(plain)
+        found = forbidden_at(plain)
         if found is not None:
-            where = ".".join(str(part) for part in (info.field_name or "value", *found))
-            raise ValueError(
-                f"{where} contains the NUL character (U+0000), which cannot be stored; remove it"
-            )
+            where = ".".join(str(part) for part in (info.field_name or "value", *found[0]))
+            raise ValueError(forbidden_problem(where, found[1]))
         return value
 
     @field_validator("principal")
@@ -272,27 +272,6 @@ class CommandRequest(BaseModel):
     def sender(self) -> Principal:
         """The principal, or the legacy actor of a request recorded before principals."""
         return self.principal or Principal.legacy(self.actor or "")
-
-
-def nul_at(value: Any) -> tuple[str | int, ...] | None:
-    """Where in `value` the first string (or key) holding U+0000 is, or None if none does.
-
-    PostgreSQL stores no U+0000, in text or in jsonb: whatever is to be stored is checked.
-    """
-    if isinstance(value, str):
-        return () if "\x00" in value else None
-    items: list[tuple[Any, Any]] = []
-    if isinstance(value, dict):
-        items = list(value.items())
-    elif isinstance(value, list | tuple | frozenset | set):
-        items = list(enumerate(value))
-    for key, item in items:
-        if "\x00" in str(key):
-            return (key,)
-        found = nul_at(item)
-        if found is not None:
-            return (key, *found)
-    return None
 
 
 class CommandEnvelope(CommandRequest):

@@ -14,6 +14,7 @@ import json
 from domain.commands import Command
 from domain.errors import ReusedKeyError
 from domain.state import PairingState
+from domain.text import shown
 
 SEND_TIME_FIELDS = frozenset({"held_at", "reached_on"})
 """Times a sender may fill in with "now" as it sends (the CLI without --at): a retry of the
@@ -35,7 +36,7 @@ def already_recorded(state: PairingState, command: Command, command_id: str) -> 
     if known is None or known == command_fingerprint(command):
         return True
     raise ReusedKeyError(
-        f"cannot {command.kind.replace('_', ' ')}: idempotency key {command_id!r} already "
+        f"cannot {command.kind.replace('_', ' ')}: idempotency key {shown(command_id)} already "
         f"recorded a different {known.partition(':')[0].replace('_', ' ')} command on pairing "
         f"{state.pairing_id}; send a new command with a new key, or repeat the original "
         "command unchanged"

@@ -14,6 +14,7 @@ from domain.errors import DomainError
 from domain.events import PairingProposed
 from domain.ids import pairing_id
 from domain.profiles import CityProfile
+from domain.text import shown
 
 
 def proposal_refusal(proposed: PairingProposed, catalogue: Mapping[str, CityProfile]) -> str | None:
@@ -22,7 +23,7 @@ def proposal_refusal(proposed: PairingProposed, catalogue: Mapping[str, CityProf
     for city in cities:
         profile = catalogue.get(city.slug)
         if profile is None:
-            return f"city {city.slug!r} is not in the city catalogue; import its profile first"
+            return f"city {shown(city.slug)} is not in the city catalogue; import its profile first"
         if profile.city != city:
             return (
                 f"the profile of {city.slug} differs from the city catalogue's (it changed "
@@ -34,7 +35,7 @@ def proposal_refusal(proposed: PairingProposed, catalogue: Mapping[str, CityProf
         return refusal.message
     expected = pairing_id(proposed.cycle, proposed.eu_city.slug, proposed.partner_city.slug)
     if proposed.pairing_id != expected:
-        return f"pairing id {proposed.pairing_id!r} is not the id of this pair ({expected!r})"
+        return f"pairing id {shown(proposed.pairing_id)} is not the id of this pair ({expected!r})"
     known = {person for city in cities for person in catalogue[city.slug].stakeholders}
     strangers = [person for person in proposed.stakeholders if person not in known]
     if strangers:

@@ -21,6 +21,7 @@ from domain import commands as cmd
 from domain.alignment import commands_to_align
 from domain.profiles import CityProfile
 from domain.view import Status
+from iurc.cli.render import plain
 from iurc.cli.services import Services
 
 OPEN = frozenset({Status.ACTIVE, Status.PAUSED})
@@ -72,7 +73,7 @@ def drift_table(found: Sequence[Drift]) -> RenderableType:
     for column in ("pairing", "city", "to bring it in line"):
         table.add_column(column)
     for drift in found:
-        table.add_row(drift.pairing_id, drift.city, "\n".join(drift.describe()))
+        table.add_row(drift.pairing_id, drift.city, plain("\n".join(drift.describe())))
     return table
 
 

@@ -26,6 +26,7 @@ from iurc.cli import alignment
 from iurc.cli.errors import UnreachableError, UsageError
 from iurc.cli.files import load_model
 from iurc.cli.output import JsonOption, emit, out
+from iurc.cli.render import plain
 from iurc.cli.sending import day_option, today
 from iurc.cli.services import Services, errors, run
 from iurc.geography import profile_problems
@@ -184,7 +185,7 @@ def _profile_table(profiles: Sequence[CityProfile]) -> RenderableType:
         city = profile.city
         table.add_row(
             city.slug,
-            Text(city.name),  # people's text, not Rich markup
+            plain(city.name),  # people's text, not Rich markup
             city.country,
             "EU" if city.is_eu else "partner",
             ", ".join(city.languages),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from domain.commands import nul_at
+from domain.text import forbidden_at, forbidden_problem
 from iurc.cli.errors import UsageError
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,12 +30,9 @@ validating those would hang the CLI. Aliases within this bound are fine."""
 def load_model(path: Path, model: type[M]) -> M:
     """Parse `path` (JSON if it ends in .json, YAML otherwise) into `model`."""
     document = _parse(path, _read(path))
-    where = nul_at(document)
-    if where is not None:  # JSON may escape one; PostgreSQL would refuse to store it
-        raise UsageError(
-            f"{path}: {_location(where)}: contains the NUL character (U+0000), which cannot "
-            "be stored; remove it"
-        )
+    found = forbidden_at(document)
+    if found is not None:  # JSON may escape one; stored, it could never be shown safely
+        raise UsageError(f"{path}: {forbidden_problem(_location(found[0]) + ':', found[1])}")
     try:
         return model.model_validate(document)
     except ValidationError as invalid:

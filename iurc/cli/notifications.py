@@ -10,7 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.postgres.read_model import NotificationRow, list_notifications
+from domain.text import shown
 from iurc.cli.output import JsonOption, emit
+from iurc.cli.render import plain
 from iurc.cli.services import Services, run
 
 Status = Literal["pending", "retrying", "sent", "failed"]
@@ -36,7 +38,7 @@ def notifications(
     """
     if status is not None and status not in STYLES:
         raise typer.BadParameter(
-            f"{status!r}: use one of {', '.join(STYLES)}", param_hint="--status"
+            f"{shown(status)}: use one of {', '.join(STYLES)}", param_hint="--status"
         )
 
     async def command(services: Services) -> None:
@@ -67,6 +69,6 @@ def _table(rows: Sequence[NotificationRow]) -> Table:
             row.audience.value,
             Text(row.status, style=STYLES.get(row.status, "")),
             str(row.attempts),
-            Text(row.last_error or ""),
+            plain(row.last_error or ""),
         )
     return table

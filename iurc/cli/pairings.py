@@ -10,6 +10,7 @@ import typer
 from adapters.postgres.event_store import load_events
 from adapters.postgres.read_model import list_escalations, list_pairings
 from domain.stages import Stage
+from domain.text import shown
 from domain.topics import Topic
 from iurc.cli import render
 from iurc.cli.output import JsonOption, emit
@@ -107,7 +108,9 @@ def history(pairing: PairingArgument, as_json: JsonOption = False) -> None:
     async def command(services: Services) -> None:
         events = await load_events(await services.pool(), pairing)
         if not events:
-            raise UnknownPairingError(f"unknown pairing {pairing!r}: no events are stored for it")
+            raise UnknownPairingError(
+                f"unknown pairing {shown(pairing)}: no events are stored for it"
+            )
         emit(events, as_json, render.history)
 
     run(command)

@@ -18,6 +18,7 @@ from rich.table import Table
 from domain import commands as cmd
 from domain.policy import StalenessPolicy
 from domain.stages import OPEN_STAGES, Stage
+from domain.text import shown
 from iurc.cli.output import JsonOption, emit
 from iurc.cli.pairings import PairingArgument
 from iurc.cli.sending import KeyOption, send
@@ -44,7 +45,7 @@ def parse_idle_limit(text: str) -> IdleLimit:
         stage, limit = None, None
     if not separator or stage not in OPEN_STAGES or limit is None:
         raise typer.BadParameter(
-            f"{text!r} is not STAGE=DAYS with a positive, finite number of days "
+            f"{shown(text)} is not STAGE=DAYS with a positive, finite number of days "
             f"(e.g. kickoff=30); stages: {stages}"
         )
     return IdleLimit(stage, limit)

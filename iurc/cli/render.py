@@ -11,7 +11,14 @@ from rich.text import Text
 
 from adapters.postgres.read_model import EscalationRow, PairingRow
 from domain.recording import RecordedEvent
+from domain.text import printable
 from domain.view import PairingView
+
+
+def plain(text: str) -> Text:
+    """Stored text as a terminal may show it: no Rich markup read into it, no control
+    character reaching the terminal (what was stored before they were refused included)."""
+    return Text(printable(text))
 
 
 def ago(moment: datetime, now: datetime | None = None) -> str:
@@ -49,7 +56,7 @@ def pairing_view(view: PairingView) -> RenderableType:
     if view.next_deadline is not None:
         header.append(f"\nnext: {view.next_deadline.description}")
     if view.notice is not None:
-        header.append(f"\n{view.notice}", style="bold red")
+        header.append(f"\n{printable(view.notice)}", style="bold red")
     checklist = Table(show_header=False, box=None, padding=(0, 1))
     for item in view.checklist:
         mark = "[green]✔[/]" if item.done else ("[cyan]waived[/]" if item.waived else "[dim]·[/]")
@@ -93,8 +100,8 @@ def history(events: Sequence[RecordedEvent]) -> RenderableType:
             str(recorded.sequence),
             f"{event.occurred_at:%Y-%m-%d %H:%M}",
             event.type,
-            event.actor or "",
-            Text(_short(details)),
+            plain(event.actor or ""),
+            plain(_short(details)),
         )
     return table
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from domain.commands import KEY_RULE, Command, is_key
+from domain.text import shown
 from domain.view import PairingView
 from iurc.cli import render
 from iurc.cli.output import emit
@@ -31,9 +32,11 @@ def parse_datetime(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not an ISO 8601 datetime; {TIMEZONE_HINT}") from None
+        raise typer.BadParameter(
+            f"{shown(text)} is not an ISO 8601 datetime; {TIMEZONE_HINT}"
+        ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise typer.BadParameter(f"{text!r} has no time zone; {TIMEZONE_HINT}")
+        raise typer.BadParameter(f"{shown(text)} has no time zone; {TIMEZONE_HINT}")
     return moment
 
 
@@ -41,13 +44,13 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date such as 2031-05-04") from None
+        raise typer.BadParameter(f"{shown(text)} is not a date such as 2031-05-04") from None
 
 
 def parse_identifier(text: str) -> str:
     """An id or idempotency key as the domain accepts it, checked where it is typed."""
     if not is_key(text):
-        raise typer.BadParameter(f"{text!r} is not usable here: {KEY_RULE}")
+        raise typer.BadParameter(f"{shown(text)} is not usable here: {KEY_RULE}")
     return text
 
 

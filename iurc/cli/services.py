@@ -19,7 +19,13 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    RPCTimeoutOrCancelledError,
+    WorkflowFailureError,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.postgres.cities import load_catalog, load_profiles
@@ -28,6 +34,7 @@ from domain.cities import City
 from domain.errors import DomainError, explain
 from domain.principals import Principal
 from domain.profiles import CityProfile
+from domain.text import printable
 from iurc.cli.errors import (
     EXIT_REFUSED,
     EXIT_UNREACHABLE,
@@ -162,20 +169,26 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except DomainError as refusal:
-        errors.print(f"[bold red]refused:[/] {escape(refusal.message)}")
+        errors.print(f"[bold red]refused:[/] {escape(printable(refusal.message))}")
         raise typer.Exit(EXIT_REFUSED) from None
     except UnreachableError as unreachable:
         errors.print(f"[bold red]unreachable:[/] {escape(str(unreachable))}")
         raise typer.Exit(EXIT_UNREACHABLE) from None
     except RPCError as rpc:
         if rpc.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
-            errors.print(
-                f"[bold red]unreachable:[/] Temporal stopped answering: {escape(rpc.message)}"
-            )
+            _say("unreachable", f"Temporal stopped answering: {rpc.message}")
             raise typer.Exit(EXIT_UNREACHABLE) from None
-        raise
+        _say("refused by Temporal", f"{rpc.message} ({rpc.status.name if rpc.status else '?'})")
+        raise typer.Exit(EXIT_REFUSED) from None
+    except (RPCTimeoutOrCancelledError, TimeoutError):
+        _say("unreachable", "Temporal did not answer in time; is the worker running?")
+        raise typer.Exit(EXIT_UNREACHABLE) from None
+    except (WorkflowUpdateFailedError, WorkflowQueryFailedError, WorkflowFailureError) as failed:
+        cause = getattr(failed, "cause", None)
+        _say("refused", str(getattr(cause, "message", None) or failed))
+        raise typer.Exit(EXIT_REFUSED) from None
     except (UsageError, ValidationError) as invalid:
-        errors.print(f"[bold red]invalid input:[/] {escape(_describe(invalid))}")
+        errors.print(f"[bold red]invalid input:[/] {escape(printable(_describe(invalid)))}")
         raise typer.Exit(EXIT_USAGE) from None
     except (KeyError, ValueError, RuntimeError) as failure:
         message = unreadable(failure)
@@ -183,6 +196,11 @@ def run(command: Callable[[Services], Awaitable[T]]) -> T:
             raise
         errors.print(f"[bold red]cannot decrypt:[/] {escape(message)}")
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def _say(what: str, message: str) -> None:
+    """One line on stderr: what went wrong, in words, whatever Temporal raised."""
+    errors.print(f"[bold red]{what}:[/] {escape(printable(' '.join(message.split())))}")
 
 
 def _describe(invalid: Exception) -> str:

@@ -19,6 +19,7 @@ from domain.stakeholders import Helix, Stakeholder
 from domain.state import PairingState
 from iurc.cli.output import JsonOption, out, to_json
 from iurc.cli.pairings import PairingArgument
+from iurc.cli.render import plain
 from iurc.cli.sending import KeyOption, send
 from iurc.cli.services import Services, run
 
@@ -139,8 +140,8 @@ def _table(state: PairingState) -> RenderableType:
         table.add_row(
             ref,
             person.city,
-            person.name,
-            person.role,
+            plain(person.name),
+            plain(person.role),
             person.helix.label,
             person.language,
             "yes" if person.focal_point else "",

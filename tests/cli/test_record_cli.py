@@ -6,11 +6,14 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import typer.main
 
+from domain import events as ev
 from iurc.cli.app import app
 from iurc.cli.errors import EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE
 from tests.cli.conftest import CLOSED_PORT, EXAMPLES, Cli
+from tests.temporal_support import eventually
 
 PLAN = EXAMPLES / "action_plan.yaml"
 PLAN_WITHOUT_CIVIL_SOCIETY = EXAMPLES / "action_plan_no_civil_society.yaml"
@@ -257,3 +260,46 @@ async def test_only_starting_a_pairing_needs_postgresql(iurc: Cli) -> None:
     refused = await iurc("start", "sofia", "sejong", "--cycle", "2091", env=no_database)
     assert refused.exit_code == EXIT_UNREACHABLE
     assert "PostgreSQL is not reachable" in refused.stderr
+
+
+async def test_text_stored_with_control_characters_prints_harmlessly(
+    iurc: Cli, pg_pool: asyncpg.Pool
+) -> None:
+    """A pause reason holding ESC ]0;...BEL ESC [2J retitled and cleared the reader's terminal."""
+    pairing = "dublin-seoul-2092"
+    await iurc.ok("start", "dublin", "seoul", "--cycle", "2092")
+    refused = await iurc("pause", pairing, "--reason", "elections \x1b]0;owned\x07\x1b[2J")
+    assert refused.exit_code == EXIT_USAGE
+    assert "control character U+001B" in refused.output
+    assert "\x1b" not in refused.output
+    await eventually(
+        lambda: pg_pool.fetchval("SELECT count(*) FROM events WHERE pairing_id = $1", pairing),
+        lambda count: count == 1,
+    )
+    stored_before_the_rule = ev.PairingPaused(
+        reason="elections \x1b]0;owned\x07\x1b[2J", occurred_at=datetime.now(UTC), actor="x"
+    )
+    await pg_pool.execute(
+        "INSERT INTO events (pairing_id, sequence, type, schema_version, payload, occurred_at) "
+        "VALUES ($1, 2, $2, 1, $3, $4)",
+        pairing,
+        stored_before_the_rule.type,
+        stored_before_the_rule.model_dump(mode="json"),
+        stored_before_the_rule.occurred_at,
+    )
+    history = (await iurc.ok("history", pairing)).stdout
+    assert "\x1b" not in history
+    assert "\x07" not in history
+    assert "\\x1b]0;owned" in history
+
+
+async def test_a_huge_argument_is_echoed_short(iurc: Cli) -> None:
+    huge = "x" * 100_000
+    for args in (
+        ("meeting", "record", "dublin-seoul-2092", "--id", huge + " ", "--kind", "kickoff"),
+        ("start", huge, "busan"),
+        ("status", huge),
+    ):
+        result = await iurc(*args)
+        assert result.exit_code != 0
+        assert len(result.output) < 2_000, f"iurc {args[0]} echoed {len(result.output)} characters"
