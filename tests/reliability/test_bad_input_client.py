@@ -49,6 +49,7 @@ from domain.errors import (
     UnknownCityError,
 )
 from domain.ids import workflow_id
+from domain.limits import CONTINUE_AS_NEW_BUDGET
 from domain.meetings import MeetingKind
 from domain.policy import DEFAULT_IDLE_LIMITS, StalenessPolicy
 from domain.principals import Principal
@@ -762,5 +763,5 @@ async def test_thousands_of_rejected_signals_do_not_stop_continue_as_new(
     assert state.rejected_commands == signals
     carried = await stack.pairings.events(pairing.pairing_id)
     assert carried[-1].event.type == "PairingPaused"
-    assert sum(len(r.model_dump_json()) for r in carried) < 1_200_000
+    assert sum(len(r.model_dump_json()) for r in carried) < CONTINUE_AS_NEW_BUDGET
     await assert_history_clean(stack.client, workflow_id(pairing.pairing_id), first_run)

@@ -124,3 +124,20 @@ async def test_updates_the_worker_cannot_open_are_refused_and_leave_nothing(
     history = await history_event_types(env.client, PAIRING)
     assert "EVENT_TYPE_WORKFLOW_TASK_FAILED" not in history
     assert "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED" not in history
+
+
+async def test_a_malformed_update_says_what_is_malformed_and_is_final(
+    env: WorkflowEnvironment, pairings: PairingClient
+) -> None:
+    """It was "Failed decoding arguments (RuntimeError, retryable: true)"."""
+    await pairings.start("rotterdam", "busan", cycle=2021, now=await env.get_current_time())
+    workflow = env.client.get_workflow_handle(workflow_id(PAIRING))
+    malformed = {"principal": OFFICER_JSON, "command": {"kind": "pause"}}
+    with pytest.raises(WorkflowUpdateFailedError) as failed:
+        await workflow.execute_update(
+            UPDATE_EXECUTE, malformed, id=update_id("k1", cmd.Pause(reason="x"))
+        )
+    cause = failed.value.cause
+    assert isinstance(cause, ApplicationError)
+    assert (cause.type, cause.non_retryable) == ("InvalidCommandError", True)
+    assert "malformed command: command.pause.reason: Field required" in cause.message
