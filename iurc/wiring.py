@@ -99,12 +99,25 @@ def build_worker(
     )
 
 
+def warn_unsafe(settings: Settings, notify: NotifySettings) -> list[str]:
+    """Log, as warnings, what production would refuse in these settings; returns it.
+
+    Production never gets here with any (its settings refuse to load); development runs anyway,
+    and this is where a developer learns that a configuration would not pass in production.
+    """
+    unsafe = settings.unsafe_settings() + notify.unsafe_settings()
+    for problem in unsafe:
+        log.warning("setting refused in production", problem=problem)
+    return unsafe
+
+
 def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool) -> Worker:
     """The worker as the settings describe it: its queue, channels, contacts and cache size.
 
     Every process that runs pairings in production or in `iurc up` builds it here.
     """
     notify = NotifySettings()
+    warn_unsafe(settings, notify)
     return build_worker(
         client,
         pool,

@@ -2,7 +2,8 @@
 
 No Docker engine runs where this was written or in CI, so docker-compose.yml, the Dockerfile
 and .dockerignore are checked by reading them (with the compose file's ${VAR:-default}
-interpolation applied as `docker compose` would), and the parts that are code are run for real:
+interpolation applied as `docker compose` would, with the secrets a real .env must hold), and
+the parts that are code are run for real:
 the search-attribute script against a Temporal dev server, the PostgreSQL init script against a
 private PostgreSQL, and the worker's healthcheck against a migrated and an empty database.
 """
@@ -10,6 +11,7 @@ private PostgreSQL, and the worker's healthcheck against a migrated and an empty
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import sys
@@ -38,7 +40,7 @@ from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres
 from contracts.pairing import TASK_QUEUE
 from iurc.notify import NotifySettings
-from iurc.settings import Settings
+from iurc.settings import PUBLISHED_CODEC_KEY, Settings
 from iurc.wiring import GRACEFUL_SHUTDOWN
 from tests.temporal_support import BIN, TEMPORAL_CLI
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
@@ -58,6 +60,13 @@ OFFICIAL_IMAGES = {
     "temporal-ui": "temporalio/ui",
 }
 SERVICES = {*OFFICIAL_IMAGES, "worker"}
+
+SECRETS = {
+    "POSTGRES_PASSWORD": "t3mp0ral-5f0e9c2a1b7d4e38",
+    "IURC_DB_PASSWORD": "s3rv1ce-8a6b2c4d9e0f1a3b",
+    "IURC_CODEC_KEYS": f"k1:{base64.b64encode(bytes(range(32))).decode()}",
+}
+"""What the .env of deploy/README.md holds: the variables that have no default, on purpose."""
 
 DEPENDENCIES = {
     "postgresql": {},
@@ -84,7 +93,6 @@ NOT_SET_BY_COMPOSE = {
     "codec_server_cors_origin": "read by `iurc codec-server`, not by the worker (README.md)",
     "smtp_username": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "smtp_password": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
-    "webhook_secret": "set with IURC_WEBHOOK_URL when a webhook route is used",
     "operator": "who the secretariat's `iurc` acts as: set where the CLI runs, not the worker",
     "operator_role": "the CLI operator's role: set where the CLI runs, not the worker",
 }
@@ -145,10 +153,10 @@ def _interpolated(node: Any, env: Mapping[str, str]) -> Any:
 
 
 def compose(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """docker-compose.yml after interpolation with `env` (by default none: no .env file)."""
+    """docker-compose.yml after interpolation with `env` (by default a .env with the secrets)."""
     document = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
-    resolved = _interpolated(document, env or {})
+    resolved = _interpolated(document, SECRETS if env is None else env)
     assert isinstance(resolved, dict)
     return resolved
 
@@ -314,19 +322,43 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
-def test_every_variable_has_a_default_and_is_documented() -> None:
-    compose({})  # raises if a variable has no default
+def _variables() -> list[re.Match[str]]:
     document = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-    used = {
-        match["braced"] or match["named"]
+    return [
+        match
         for text in _strings(document)
         for match in _VARIABLE.finditer(text)
         if not match["escaped"]
-    }
+    ]
+
+
+def test_every_variable_but_the_secrets_has_a_default_and_all_are_documented() -> None:
+    compose(SECRETS)  # raises if a variable other than the secrets has no default
+    used = {match["braced"] or match["named"] for match in _variables()}
     assert used, "the compose file uses no variables: is the password hard-coded?"
     readme = DEPLOY_README.read_text(encoding="utf-8")
     for name in used:
         assert f"`{name}`" in readme, f"deploy/README.md does not explain {name}"
+
+
+@pytest.mark.parametrize("secret", sorted(SECRETS))
+def test_the_secrets_are_required_with_a_reason_and_never_defaulted(secret: str) -> None:
+    uses = [match for match in _variables() if (match["braced"] or match["named"]) == secret]
+    assert uses, f"{secret} is not used"
+    for use in uses:
+        assert use["op"] == ":?", f"{use[0]}: a secret must be required, not defaulted"
+        assert secret in use["arg"], "the message names what to set"
+        assert "deploy/README.md" in use["arg"], "and where to read how"
+    with pytest.raises(ValueError, match=rf"\${{{secret}}} is required"):
+        compose({name: value for name, value in SECRETS.items() if name != secret})
+    with pytest.raises(ValueError, match=rf"\${{{secret}}} is required"):
+        compose({**SECRETS, secret: ""})
+
+
+def test_the_once_published_codec_key_is_gone() -> None:
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    assert base64.b64encode(PUBLISHED_CODEC_KEY).decode() not in text
+    assert "insecure-default" not in text
 
 
 # --- the worker's environment ------------------------------------------------------------------
@@ -371,7 +403,7 @@ def test_worker_points_at_the_bundled_services() -> None:
 
 
 @pytest.mark.parametrize(
-    "env", [{}, {"POSTGRES_PASSWORD": "t3mp0ral", "IURC_DB_PASSWORD": "s3rv1ce"}]
+    "env", [SECRETS, {**SECRETS, "POSTGRES_PASSWORD": "other-t3mp0ral", "IURC_DB_PASSWORD": "x9"}]
 )
 def test_passwords_agree_wherever_they_are_used(env: dict[str, str]) -> None:
     found = services(env)
@@ -381,12 +413,11 @@ def test_passwords_agree_wherever_they_are_used(env: dict[str, str]) -> None:
     assert temporal["POSTGRES_PWD"] == database["POSTGRES_PASSWORD"]
     worker_url = urlsplit(environment(found["worker"])["IURC_DATABASE_URL"])
     assert worker_url.password == database["IURC_DB_PASSWORD"]
-    if env:
-        assert database["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
-        assert worker_url.password == env["IURC_DB_PASSWORD"]
+    assert database["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
+    assert worker_url.password == env["IURC_DB_PASSWORD"]
 
 
-@pytest.mark.parametrize("env", [{}, {"TEMPORAL_NAMESPACE": "iurc"}])
+@pytest.mark.parametrize("env", [SECRETS, {**SECRETS, "TEMPORAL_NAMESPACE": "iurc"}])
 def test_one_namespace_and_address_everywhere(env: dict[str, str]) -> None:
     found = services(env)
     namespaces = {
@@ -420,6 +451,8 @@ def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.Monke
         monkeypatch.setenv(name, value)
     settings = Settings()
     notify = NotifySettings()
+    assert settings.unsafe_settings() == [], "production would refuse the bundled stack"
+    assert notify.unsafe_settings() == []
     assert notify.notify_routes == {}, "the bundled stack logs messages until routes are set"
     assert settings.environment == "production"
     assert settings.database_url is not None
