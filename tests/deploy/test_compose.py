@@ -52,10 +52,14 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 DEPLOY_README = ROOT / "deploy" / "README.md"
 INIT_SCRIPT = ROOT / "deploy" / "postgres" / "init" / "10-create-iurc-database.sh"
 REGISTER_SCRIPT = ROOT / "deploy" / "temporal" / "register-search-attributes.sh"
+SCHEMA_SCRIPT = ROOT / "deploy" / "temporal" / "setup-schema.sh"
+ONE_SHOTS = {"temporal-schema", "register-search-attributes"}
+"""Services that run a script once and exit; everything else runs until stopped."""
 
 OFFICIAL_IMAGES = {
     "postgresql": "postgres",
-    "temporal": "temporalio/auto-setup",
+    "temporal-schema": "temporalio/admin-tools",
+    "temporal": "temporalio/server",
     "register-search-attributes": "temporalio/admin-tools",
     "temporal-ui": "temporalio/ui",
 }
@@ -70,7 +74,11 @@ SECRETS = {
 
 DEPENDENCIES = {
     "postgresql": {},
-    "temporal": {"postgresql": "service_healthy"},
+    "temporal-schema": {"postgresql": "service_healthy"},
+    "temporal": {
+        "postgresql": "service_healthy",
+        "temporal-schema": "service_completed_successfully",
+    },
     "register-search-attributes": {"temporal": "service_healthy"},
     "temporal-ui": {"temporal": "service_healthy"},
     "worker": {
@@ -79,7 +87,8 @@ DEPENDENCIES = {
         "register-search-attributes": "service_completed_successfully",
     },
 }
-"""Who waits for whom: the worker starts only once the search attributes exist."""
+"""Who waits for whom: the server only on a schema set up for it, the worker only once the
+namespace and its search attributes exist."""
 
 PUBLISHED_PORTS = {"temporal": {7233}, "temporal-ui": {8080}}
 """Container ports published on the host; every other service publishes none."""
@@ -231,10 +240,17 @@ def test_images_are_official_and_pinned(service: str, repository: str) -> None:
     assert match["tag"][0].isdigit(), f"{service}: pin a version, not {match['tag']}"
 
 
-def test_admin_tools_match_the_server_version() -> None:
+@pytest.mark.parametrize("service", sorted(ONE_SHOTS))
+def test_admin_tools_match_the_server_version(service: str) -> None:
+    """The schema tool must bring the schema the server of the same version expects."""
     server_tag = services()["temporal"]["image"].split(":")[1]
-    tools_tag = services()["register-search-attributes"]["image"].split(":")[1]
+    tools_tag = services()[service]["image"].split(":")[1]
     assert tools_tag == server_tag or tools_tag.startswith(f"{server_tag}-")
+
+
+def test_no_deprecated_auto_setup_image() -> None:
+    for name, service in services().items():
+        assert "auto-setup" not in str(service.get("image", "")), name
 
 
 def test_worker_is_built_from_the_dockerfile_and_can_scale() -> None:
@@ -272,16 +288,23 @@ def test_postgresql_healthcheck_asks_the_server_over_tcp() -> None:
     assert "127.0.0.1" in command, "the init phase's temporary server listens on a socket only"
 
 
-def test_temporal_healthcheck_asks_the_frontend() -> None:
-    command = " ".join(healthcheck_command(services()["temporal"]))
-    assert "temporal operator cluster health" in command
-    assert "--address temporal:7233" in command
+def test_temporal_healthcheck_asks_the_frontend_port() -> None:
+    """temporalio/server holds no Temporal CLI; busybox's nc is what it has."""
+    assert healthcheck_command(services()["temporal"]) == ["CMD", "nc", "-z", "127.0.0.1", "7233"]
+
+
+def test_registration_waits_for_a_serving_frontend_before_anything_else() -> None:
+    text = REGISTER_SCRIPT.read_text(encoding="utf-8")
+    health = text.index("temporal operator cluster health")
+    assert health < text.index("temporal operator namespace create")
+    assert health < text.index("temporal operator search-attribute create")
 
 
 def test_restart_policies() -> None:
     found = services()
-    assert found["register-search-attributes"]["restart"] == "no"
-    for name in SERVICES - {"register-search-attributes"}:
+    for name in ONE_SHOTS:
+        assert found[name]["restart"] == "no", f"{name} runs once; a restart would loop"
+    for name in SERVICES - ONE_SHOTS:
         assert found[name]["restart"] == "unless-stopped", name
 
 
@@ -409,8 +432,9 @@ def test_passwords_agree_wherever_they_are_used(env: dict[str, str]) -> None:
     found = services(env)
     database = environment(found["postgresql"])
     temporal = environment(found["temporal"])
-    assert temporal["POSTGRES_USER"] == database["POSTGRES_USER"]
-    assert temporal["POSTGRES_PWD"] == database["POSTGRES_PASSWORD"]
+    schema = environment(found["temporal-schema"])
+    assert temporal["POSTGRES_USER"] == schema["POSTGRES_USER"] == database["POSTGRES_USER"]
+    assert temporal["POSTGRES_PWD"] == schema["SQL_PASSWORD"] == database["POSTGRES_PASSWORD"]
     worker_url = urlsplit(environment(found["worker"])["IURC_DATABASE_URL"])
     assert worker_url.password == database["IURC_DB_PASSWORD"]
     assert database["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
@@ -421,7 +445,6 @@ def test_passwords_agree_wherever_they_are_used(env: dict[str, str]) -> None:
 def test_one_namespace_and_address_everywhere(env: dict[str, str]) -> None:
     found = services(env)
     namespaces = {
-        environment(found["temporal"])["DEFAULT_NAMESPACE"],
         environment(found["register-search-attributes"])["TEMPORAL_NAMESPACE"],
         environment(found["worker"])["IURC_TEMPORAL_NAMESPACE"],
     }
@@ -434,12 +457,15 @@ def test_one_namespace_and_address_everywhere(env: dict[str, str]) -> None:
     assert addresses == {"temporal:7233"}
 
 
-def test_temporal_stores_its_data_in_the_postgresql_service() -> None:
-    temporal = environment(services()["temporal"])
-    assert temporal["DB"] == "postgres12"
-    assert temporal["POSTGRES_SEEDS"] == "postgresql"
-    assert temporal["DB_PORT"] == "5432"
-    assert temporal["SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES"] == "true"
+@pytest.mark.parametrize("service", ["temporal", "temporal-schema"])
+def test_temporal_stores_its_data_in_the_postgresql_service(service: str) -> None:
+    """The server and its schema step agree on the store (and on the default database names)."""
+    found = environment(services()[service])
+    assert found["DB"] == "postgres12"
+    assert found["POSTGRES_SEEDS"] == "postgresql"
+    assert found["DB_PORT"] == "5432"
+    assert "DBNAME" not in found
+    assert "VISIBILITY_DBNAME" not in found
 
 
 def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -569,17 +595,28 @@ async def test_registration_script_refuses_an_attribute_of_another_type(
     assert "IurcCycle: already registered with another type than Int" in output
 
 
-async def test_registration_script_gives_up_on_a_missing_namespace(
+async def test_registration_script_creates_a_missing_namespace(
     bare_temporal: WorkflowEnvironment,
 ) -> None:
+    """What the server image no longer does by itself (auto-setup did)."""
     env = {
         "TEMPORAL_ADDRESS": bare_temporal.client.service_client.config.target_host,
-        "TEMPORAL_NAMESPACE": "no-such-namespace",
-        "REGISTER_ATTEMPTS": "1",
+        "TEMPORAL_NAMESPACE": "made-by-the-script",
+        "TEMPORAL_NAMESPACE_RETENTION": "48h",
     }
+    for _ in range(2):
+        code, output = await run("/bin/sh", str(REGISTER_SCRIPT), env=env)
+        assert code == 0, output
+    assert "namespace made-by-the-script created (retention 48h)" in output or "exists" in output
+    registered = await custom_attributes(bare_temporal, "made-by-the-script")
+    assert {key.name for key in ALL_SEARCH_ATTRIBUTES} <= set(registered)
+
+
+async def test_registration_script_gives_up_without_a_frontend() -> None:
+    env = {"TEMPORAL_ADDRESS": "127.0.0.1:1", "REGISTER_ATTEMPTS": "1"}
     code, output = await run("/bin/sh", str(REGISTER_SCRIPT), env=env)
     assert code != 0
-    assert "namespace no-such-namespace not found" in output
+    assert "no healthy Temporal frontend at 127.0.0.1:1" in output
 
 
 FAKE_TEMPORAL_CLI = """#!/bin/sh
@@ -611,6 +648,82 @@ async def test_registration_script_tolerates_only_an_existing_attribute(
     assert (code == 0) == tolerated, output
     if tolerated:
         assert "IurcStage (Keyword): already registered" in output
+
+
+FAKE_SQL_TOOL = """#!/bin/sh
+echo "$*" >> "$CALLS"
+case "$*" in
+    *"$FAIL_ON"*) echo "fake failure" >&2; exit 1 ;;
+esac
+"""
+"""Stands in for temporal-sql-tool (no Docker here): records each call, fails on $FAIL_ON."""
+
+
+async def run_schema_script(tmp_path: Path, **more: str) -> tuple[int, str, list[str]]:
+    """The script with compose's environment for it and a fake temporal-sql-tool on PATH."""
+    fake = tmp_path / "temporal-sql-tool"
+    fake.write_text(FAKE_SQL_TOOL, encoding="utf-8")
+    fake.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {
+        **environment(services()["temporal-schema"]),
+        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(calls),
+        "FAIL_ON": "never-matches",
+        **more,
+    }
+    code, output = await run("/bin/sh", str(SCHEMA_SCRIPT), env=env)
+    made = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return code, output, made
+
+
+def test_schema_script_is_strict_posix_sh_and_is_what_compose_runs() -> None:
+    lines = SCHEMA_SCRIPT.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#!/bin/sh"
+    assert "set -eu" in lines
+    service = services()["temporal-schema"]
+    mounted = {
+        str(volume).split(":")[1]
+        for volume in service["volumes"]
+        if (ROOT / str(volume).split(":")[0]).resolve() == SCHEMA_SCRIPT
+    }
+    assert service["entrypoint"][:1] == ["/bin/sh"]
+    assert service["entrypoint"][1] in mounted
+
+
+async def test_schema_script_creates_sets_up_and_updates_both_databases(tmp_path: Path) -> None:
+    code, output, calls = await run_schema_script(tmp_path)
+    assert code == 0, output
+    common = "--plugin postgres12 --ep postgresql -p 5432 -u temporal"
+    schemas = "/etc/temporal/schema/postgresql/v12"  # where the admin-tools image keeps them
+    expected = []
+    for database, folder in (("temporal", "temporal"), ("temporal_visibility", "visibility")):
+        expected += [
+            f"{common} --db {database} create-database",
+            f"{common} --db {database} setup-schema -v 0.0",
+            f"{common} --db {database} update-schema -d {schemas}/{folder}/versioned",
+        ]
+    assert calls == expected
+    assert SECRETS["POSTGRES_PASSWORD"] not in "\n".join(calls), "ps shows arguments"
+    assert SECRETS["POSTGRES_PASSWORD"] not in output
+
+
+async def test_schema_script_stops_at_the_first_failure(tmp_path: Path) -> None:
+    """So the server, which waits for its success, never starts on a half-made schema."""
+    code, _, calls = await run_schema_script(
+        tmp_path, FAIL_ON="--db temporal_visibility create-database"
+    )
+    assert code != 0
+    assert calls[-1].endswith("--db temporal_visibility create-database")
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("password", ["temporal", "Postgres", "iurc", ""])
+async def test_schema_script_refuses_a_default_password(tmp_path: Path, password: str) -> None:
+    code, output, calls = await run_schema_script(tmp_path, SQL_PASSWORD=password)
+    assert code != 0
+    assert calls == []
+    assert "POSTGRES_PASSWORD" in output
 
 
 @pytest.fixture
