@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     """The bearer token `iurc codec-server` requires; none means no check (loopback only)."""
     codec_server_cors_origin: str = "http://127.0.0.1:8233"
     """The Temporal Web UI origin(s), comma-separated, that may call `iurc codec-server`."""
+    codec_server_hosts: str = ""
+    """More host names (comma-separated) that `iurc codec-server` answers to, on any port, such
+    as a reverse proxy's; it always answers to 127.0.0.1, localhost, [::1] and its listen
+    address on its own port, and to nothing else (a defence against DNS rebinding)."""
     operator: str | None = None
     """Who this installation's `iurc` acts as: a secretariat member's name (a login, not an
     e-mail address). Unset in development means the login name; production requires it."""

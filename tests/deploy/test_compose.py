@@ -100,6 +100,7 @@ NOT_SET_BY_COMPOSE = {
     "data_dir": "the embedded PostgreSQL's directory; production always sets IURC_DATABASE_URL",
     "codec_server_token": "read by `iurc codec-server`, not by the worker (README.md)",
     "codec_server_cors_origin": "read by `iurc codec-server`, not by the worker (README.md)",
+    "codec_server_hosts": "read by `iurc codec-server`, not by the worker (README.md)",
     "smtp_username": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "smtp_password": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "operator": "who the secretariat's `iurc` acts as: set where the CLI runs, not the worker",
