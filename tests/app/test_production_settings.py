@@ -10,7 +10,6 @@ import os
 
 import pytest
 from pydantic import ValidationError
-
 from structlog.testing import capture_logs
 
 from iurc.notify import NotifySettings

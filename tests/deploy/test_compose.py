@@ -818,11 +818,17 @@ def test_image_runs_the_worker_as_an_unprivileged_user() -> None:
     assert "HEALTHCHECK" not in {instruction for instruction, _ in instructions}
 
 
-def test_image_installs_the_project_without_the_dev_extra() -> None:
-    runs = " ".join(args for instruction, args in dockerfile_instructions() if instruction == "RUN")
-    assert "pip install --no-deps ." in runs
-    assert "[dev]" not in runs
-    assert "optional-dependencies" not in runs
+def test_image_installs_the_locked_set_then_the_project_without_dependencies() -> None:
+    runs = [args for instruction, args in dockerfile_instructions() if instruction == "RUN"]
+    installs = [args for args in runs if "pip install" in args]
+    assert installs[0] == "pip install --require-hashes -r requirements.lock", installs
+    assert "pip install --no-deps ." in installs[1]
+    assert "pip check" in installs[1], "the lock must satisfy what the package declares"
+    joined = " ".join(runs)
+    assert "[dev]" not in joined
+    assert "[embedded]" not in joined
+    assert "optional-dependencies" not in joined
+    assert "tomllib" not in joined, "dependencies come from the lock, not from pyproject.toml"
 
 
 def test_image_copies_every_packaged_module_after_the_dependency_layer() -> None:
@@ -837,12 +843,13 @@ def test_image_copies_every_packaged_module_after_the_dependency_layer() -> None
         for source in sources:
             copied.setdefault(source.rstrip("/"), i)
     assert wanted <= set(copied), f"the image lacks {wanted - set(copied)}"
-    installs = [i for i, (kind, args) in enumerate(instructions) if "pip install -r" in args]
+    installs = [i for i, (kind, args) in enumerate(instructions) if "-r requirements.lock" in args]
     assert installs, "no dependency layer"
-    assert copied["pyproject.toml"] < installs[0] < min(copied[name] for name in wanted)
+    assert copied["requirements.lock"] < installs[0] < min(copied[name] for name in wanted)
     early = {source for source, i in copied.items() if i < installs[0]}
-    assert early == {"pyproject.toml"}, "anything else copied first rebuilds the dependency layer"
+    assert early == {"requirements.lock"}, "anything else copied first rebuilds that layer"
     project = [i for i, (_, args) in enumerate(instructions) if "pip install --no-deps ." in args]
+    assert copied["pyproject.toml"] < project[0]
     assert copied[pyproject["project"]["readme"]] < project[0], "setuptools reads the readme"
 
 
