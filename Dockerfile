@@ -15,18 +15,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, in a layer of their own that is rebuilt only when pyproject.toml changes:
-# the runtime dependencies (not the dev extra) are read from pyproject.toml and installed
-# without the project.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; print(*deps, sep=chr(10))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, in a layer of their own that is rebuilt only when the lock changes:
+# exactly the runtime set of requirements.lock (`make lock`), every file checked against its
+# hash, so the image gets what was audited (scripts/audit.py) and nothing a registry swapped in.
+# The development-only packages (the `embedded` extra: the embedded PostgreSQL and the Temporal
+# CLI) are not in it; the worker never imports them.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
-# Then the project itself: `pip install .` with the dependencies above already in place, and a
-# check that they satisfy what the built package declares. Only the runtime code is copied
+# Then the project itself, without dependencies (they are all above), and a check that the
+# locked set satisfies what the built package declares. Only the runtime code is copied
 # (tests/ and the rest stay out; see also .dockerignore); README.md is the package's `readme`.
-COPY README.md worker.py ./
+COPY pyproject.toml README.md worker.py ./
 COPY domain/ domain/
 COPY contracts/ contracts/
 COPY workflows/ workflows/

@@ -2,7 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 
-.PHONY: run test test-fast test-integration test-e2e bench venv clean
+.PHONY: run test test-fast test-integration test-e2e bench venv lock clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ test-e2e: venv
 # The lifecycle next to the bare engine on this machine (BENCHMARKS.md); BENCH_ARGS adds options.
 bench: venv
 	$(VENV)/bin/python -m bench $(BENCH_ARGS)
+
+# requirements.lock: the runtime dependencies (not the extras), pinned with the hashes of every
+# file of each release, which the worker image installs with --require-hashes. Resolved from the
+# public index alone (no local wheel folder or extra index of this machine) for Python 3.11+.
+# Run after changing `dependencies` in pyproject.toml, or to take fixed releases after an audit.
+lock: venv
+	env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT \
+		PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" \
+		$(VENV)/bin/pip-compile --quiet --upgrade --generate-hashes --strip-extras \
+		--no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+		--output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

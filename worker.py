@@ -13,17 +13,16 @@ import asyncio
 
 import typer
 
-from iurc.logs import configure_logging
 from iurc.settings import Settings
 from iurc.shutdown import stop_on_signals
-from iurc.wiring import migrate_only, run_worker
+from iurc.wiring import configure_process, migrate_only, run_worker
 
 app = typer.Typer(add_completion=False, help=__doc__)
 
 
 def _settings() -> Settings:
     settings = Settings()
-    configure_logging(settings.log_format, settings.log_level)
+    configure_process(settings)
     return settings
 
 

@@ -8,6 +8,14 @@ path segment counts, so `http://host:8081/{namespace}/decode` works as well as `
 Browsers call it cross-origin from the UI, so the UI's origin gets CORS answers (the
 preflight carries no credentials); every other request needs `Authorization: Bearer <token>`
 when a token is configured. Without a token it only listens on a loopback address.
+
+Loopback alone does not keep web pages out: a page whose own name resolves to 127.0.0.1 (DNS
+rebinding) reaches the server as a same-origin site. Its requests still carry that name in
+`Host`, so only the server's own names are answered (421 otherwise): the loopback names and
+the listen address with the port the request arrived on, and IURC_CODEC_SERVER_HOSTS. And a
+page may POST text/plain or a form cross-origin without a preflight, so only
+`application/json` bodies in UTF-8 are read (415 otherwise), which no page can send to another
+origin without a preflight that only the UI's origin passes.
 """
 
 from __future__ import annotations
@@ -33,6 +41,9 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 """Larger than Temporal's 2 MB payload limit times a page of them: the UI sends many at once."""
 ALLOWED_HEADERS = "Authorization, Content-Type, X-Namespace"
 OPERATIONS = ("encode", "decode")
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+"""How a client on this machine names the server, whatever address it listens on."""
+UTF_8 = frozenset({None, "utf-8", "utf8"})
 
 
 class CodecServerError(Exception):
@@ -48,6 +59,34 @@ def origins(settings: Settings) -> frozenset[str]:
     )
 
 
+def extra_hosts(settings: Settings) -> frozenset[str]:
+    """IURC_CODEC_SERVER_HOSTS: more names it answers to, such as a reverse proxy's."""
+    return frozenset(
+        name.strip().lower() for name in settings.codec_server_hosts.split(",") if name.strip()
+    )
+
+
+def split_host(header: str) -> tuple[str, int | None]:
+    """A Host header as (name in lower case, IPv6 kept in brackets; port or None)."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        name, _, rest = header.partition("]")
+        name, port = name + "]", rest.removeprefix(":")
+    elif header.count(":") == 1:
+        name, port = header.split(":")
+    else:
+        name, port = header, ""
+    return name, int(port) if port.isdigit() else None
+
+
+def served_names(listen_host: str) -> frozenset[str]:
+    """The loopback names, and the listen address unless it is a wildcard."""
+    if listen_host in ("", "0.0.0.0", "::"):  # noqa: S104 - compared with, not bound to
+        return LOOPBACK_NAMES
+    name = f"[{listen_host}]" if ":" in listen_host else listen_host.lower()
+    return LOOPBACK_NAMES | {name}
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -58,9 +97,23 @@ def is_loopback(host: str) -> bool:
 
 
 def build_app(
-    codec: EncryptionCodec, *, token: str | None, allowed_origins: Collection[str]
+    codec: EncryptionCodec,
+    *,
+    token: str | None,
+    allowed_origins: Collection[str],
+    listen_host: str = "127.0.0.1",
+    hosts: Collection[str] = (),
 ) -> web.Application:
-    """The aiohttp application: CORS preflight, bearer check, then encode or decode."""
+    """The aiohttp application: Host check, CORS preflight, bearer check, JSON check, then
+    encode or decode. `hosts` are names answered on any port (a reverse proxy's)."""
+    own_names = served_names(listen_host)
+
+    def host_allowed(request: web.Request) -> bool:
+        name, port = split_host(request.headers.get(hdrs.HOST, ""))
+        if name in hosts:
+            return True
+        sockname = request.transport.get_extra_info("sockname") if request.transport else None
+        return name in own_names and sockname is not None and port == sockname[1]
 
     def cors(request: web.Request) -> dict[str, str]:
         origin = request.headers.get(hdrs.ORIGIN)
@@ -102,9 +155,23 @@ def build_app(
             headers[hdrs.WWW_AUTHENTICATE] = 'Bearer realm="iurc codec"'
             log.warning("codec request refused", operation=operation, reason="bearer token")
             return web.Response(status=401, text="a bearer token is required\n", headers=headers)
+        if request.content_type != "application/json" or request.charset not in UTF_8:
+            log.warning("codec request refused", operation=operation, reason="content type")
+            return web.Response(
+                status=415,
+                text="POST a JSON body: Content-Type: application/json (UTF-8)\n",
+                headers=headers,
+            )
         return None
 
     async def handle(request: web.Request) -> web.Response:
+        if not host_allowed(request):
+            log.warning("codec request refused", reason="host", host=request.host[:100])
+            return web.Response(
+                status=421,
+                text="this host name is not served here: call the codec server by its own "
+                "address (or add the name to IURC_CODEC_SERVER_HOSTS)\n",
+            )
         headers = cors(request)
         if request.method == hdrs.METH_OPTIONS:
             return preflight(headers)
@@ -113,7 +180,7 @@ def build_app(
         if refused is not None:
             return refused
         try:
-            received = json_format.Parse(await request.text(), Payloads())
+            received = json_format.Parse((await request.read()).decode("utf-8"), Payloads())
         except (json_format.ParseError, UnicodeDecodeError) as invalid:
             return web.Response(status=400, text=f"not Payloads JSON: {invalid}\n", headers=headers)
         try:
@@ -155,7 +222,13 @@ def app_for(settings: Settings, host: str) -> web.Application:
             f"refusing to serve decrypted payloads on {host} without IURC_CODEC_SERVER_TOKEN: "
             "set a token, or listen on 127.0.0.1"
         )
-    return build_app(EncryptionCodec(ring), token=token, allowed_origins=origins(settings))
+    return build_app(
+        EncryptionCodec(ring),
+        token=token,
+        allowed_origins=origins(settings),
+        listen_host=host,
+        hosts=extra_hosts(settings),
+    )
 
 
 @contextlib.asynccontextmanager

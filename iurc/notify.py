@@ -4,12 +4,17 @@ Routes map an audience to a channel (`IURC_NOTIFY_ROUTES='{"focal_points": "emai
 "head_of_secretariat": "webhook"}'`); an audience without a route uses the log channel, so a
 development machine never mails anyone. The escalation chain's people are settings too:
 level 1 goes to the programme officer, level 2 to the head of the secretariat.
+
+Messages carry personal data (names, addresses, what a pairing is doing), so production refuses
+to send them where they could be read on the way: SMTP credentials over a connection without
+TLS, or a webhook over plain http. Development accepts both and says so in a warning.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import EmailStr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +35,8 @@ class NotifySettings(BaseSettings):
         env_prefix="IURC_", extra="ignore", hide_input_in_errors=True, env_ignore_empty=True
     )
 
+    environment: Literal["development", "production"] = "development"
+    """IURC_ENVIRONMENT, read here too so that production refuses unsafe channels."""
     notify_routes: dict[str, str] = {}
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -62,6 +69,28 @@ class NotifySettings(BaseSettings):
             raise ValueError(
                 "IURC_NOTIFY_ROUTES uses webhook: set IURC_WEBHOOK_URL and IURC_WEBHOOK_SECRET"
             )
+        return self
+
+    def unsafe_settings(self) -> list[str]:
+        """What production refuses here, each naming the variable and what to do."""
+        found: list[str] = []
+        has_login = self.smtp_username is not None or self.smtp_password is not None
+        if self.smtp_host is not None and has_login and not (self.smtp_starttls or self.smtp_tls):
+            found.append(
+                "IURC_SMTP_USERNAME and IURC_SMTP_PASSWORD would cross the network in plaintext: "
+                "set IURC_SMTP_STARTTLS=true (port 587) or IURC_SMTP_TLS=true (port 465)"
+            )
+        if self.webhook_url is not None and urlsplit(self.webhook_url).scheme.lower() != "https":
+            found.append(
+                "IURC_WEBHOOK_URL must be an https:// URL: the webhook's messages carry "
+                "personal data (names, e-mail addresses)"
+            )
+        return found
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> NotifySettings:
+        if self.environment == "production" and (unsafe := self.unsafe_settings()):
+            raise ValueError("refused in production: " + "; ".join(unsafe))
         return self
 
 

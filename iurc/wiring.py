@@ -15,6 +15,7 @@ from datetime import timedelta
 import asyncpg
 import structlog
 from temporalio.client import Client
+from temporalio.runtime import Runtime, TelemetryConfig
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -28,6 +29,7 @@ from adapters.postgres.event_store import create_pool
 from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres, ensure_database
 from iurc.codec import UNENCRYPTED_WARNING
+from iurc.logs import LogFormat, configure_logging, core_logging
 from iurc.notify import NotifySettings, build_contacts, build_notifier
 from iurc.settings import Settings
 from iurc.temporal import connect
@@ -61,6 +63,32 @@ libraries out, the modules hold no mutable state, and tests/replay replays every
 EMBEDDED_DATABASE = "iurc"
 DEFAULT_MAX_CACHED_WORKFLOWS = 1000
 """The SDK's own default; IURC_MAX_CACHED_WORKFLOWS raises it for a worker that holds more."""
+
+
+_core_runtime: Runtime | None = None
+
+
+def install_core_logging(level: str = "info") -> Runtime:
+    """Make the Temporal core log through Python logging, once per process; returns its Runtime.
+
+    Every client and worker created afterwards uses this runtime, so the core's warnings come
+    out redacted and in the same format as every other line. Called by the entry points after
+    `configure_logging`, never at import: Temporal re-imports modules, and a test process must
+    be free to choose its own runtime.
+    """
+    global _core_runtime  # noqa: PLW0603 - one runtime per process is the SDK's own model
+    if _core_runtime is None:
+        _core_runtime = Runtime(telemetry=TelemetryConfig(logging=core_logging(level)))
+        Runtime.set_default(_core_runtime, error_if_already_set=False)
+    return _core_runtime
+
+
+def configure_process(
+    settings: Settings, *, log_format: LogFormat | None = None, level: str | None = None
+) -> None:
+    """Logging for a process that talks to Temporal: structlog, the stdlib, the core's lines."""
+    configure_logging(log_format or settings.log_format, level or settings.log_level)
+    install_core_logging(level or settings.log_level)
 
 
 def build_worker(
@@ -102,12 +130,25 @@ def build_worker(
     )
 
 
+def warn_unsafe(settings: Settings, notify: NotifySettings) -> list[str]:
+    """Log, as warnings, what production would refuse in these settings; returns it.
+
+    Production never gets here with any (its settings refuse to load); development runs anyway,
+    and this is where a developer learns that a configuration would not pass in production.
+    """
+    unsafe = settings.unsafe_settings() + notify.unsafe_settings()
+    for problem in unsafe:
+        log.warning("setting refused in production", problem=problem)
+    return unsafe
+
+
 def configured_worker(settings: Settings, client: Client, pool: asyncpg.Pool) -> Worker:
     """The worker as the settings describe it: its queue, channels, contacts and cache size.
 
     Every process that runs pairings in production or in `iurc up` builds it here.
     """
     notify = NotifySettings()
+    warn_unsafe(settings, notify)
     return build_worker(
         client,
         pool,

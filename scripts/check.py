@@ -1,9 +1,11 @@
 """The single source of the project's checks: lint, types, architecture, then the test tiers.
 
 `make test` and `.ci/run` call this without options, so a developer and CI run exactly the
-same steps: ruff, mypy, the import contracts, a check that the tiers together select every
-test exactly once, then the tiers one after another (fast, integration, e2e; tests/tiers.py),
-each with its test count and time. The first failing step stops the run with its exit code.
+same steps: ruff, mypy, the import contracts, the dependency audit of requirements.lock
+(scripts/audit.py: fails on a known vulnerability, skips with its reason where no advisory data
+can be had), a check that the tiers together select every test exactly once, then the tiers one
+after another (fast, integration, e2e; tests/tiers.py), each with its test count and time. The
+first failing step stops the run with its exit code.
 
     scripts/check.py                   everything, as CI runs it
     scripts/check.py --tier fast       one tier alone, without lint (`make test-fast`)
@@ -63,6 +65,7 @@ def lint_steps() -> list[tuple[str, list[str]]]:
         ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
         ("mypy --strict", [str(BIN / "mypy"), "."]),
         ("import contracts", [str(BIN / "lint-imports")]),
+        ("dependency audit", [str(BIN / "python"), str(ROOT / "scripts" / "audit.py")]),
     ]
 
 

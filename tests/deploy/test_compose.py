@@ -2,7 +2,8 @@
 
 No Docker engine runs where this was written or in CI, so docker-compose.yml, the Dockerfile
 and .dockerignore are checked by reading them (with the compose file's ${VAR:-default}
-interpolation applied as `docker compose` would), and the parts that are code are run for real:
+interpolation applied as `docker compose` would, with the secrets a real .env must hold), and
+the parts that are code are run for real:
 the search-attribute script against a Temporal dev server, the PostgreSQL init script against a
 private PostgreSQL, and the worker's healthcheck against a migrated and an empty database.
 """
@@ -10,6 +11,7 @@ private PostgreSQL, and the worker's healthcheck against a migrated and an empty
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import sys
@@ -38,7 +40,7 @@ from adapters.postgres.migrate import migrate
 from adapters.postgres.server import EmbeddedPostgres
 from contracts.pairing import TASK_QUEUE
 from iurc.notify import NotifySettings
-from iurc.settings import Settings
+from iurc.settings import PUBLISHED_CODEC_KEY, Settings
 from iurc.wiring import GRACEFUL_SHUTDOWN
 from tests.temporal_support import BIN, TEMPORAL_CLI
 from workflows.search_attributes import ALL_SEARCH_ATTRIBUTES
@@ -50,18 +52,33 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 DEPLOY_README = ROOT / "deploy" / "README.md"
 INIT_SCRIPT = ROOT / "deploy" / "postgres" / "init" / "10-create-iurc-database.sh"
 REGISTER_SCRIPT = ROOT / "deploy" / "temporal" / "register-search-attributes.sh"
+SCHEMA_SCRIPT = ROOT / "deploy" / "temporal" / "setup-schema.sh"
+ONE_SHOTS = {"temporal-schema", "register-search-attributes"}
+"""Services that run a script once and exit; everything else runs until stopped."""
 
 OFFICIAL_IMAGES = {
     "postgresql": "postgres",
-    "temporal": "temporalio/auto-setup",
+    "temporal-schema": "temporalio/admin-tools",
+    "temporal": "temporalio/server",
     "register-search-attributes": "temporalio/admin-tools",
     "temporal-ui": "temporalio/ui",
 }
 SERVICES = {*OFFICIAL_IMAGES, "worker"}
 
+SECRETS = {
+    "POSTGRES_PASSWORD": "t3mp0ral-5f0e9c2a1b7d4e38",
+    "IURC_DB_PASSWORD": "s3rv1ce-8a6b2c4d9e0f1a3b",
+    "IURC_CODEC_KEYS": f"k1:{base64.b64encode(bytes(range(32))).decode()}",
+}
+"""What the .env of deploy/README.md holds: the variables that have no default, on purpose."""
+
 DEPENDENCIES = {
     "postgresql": {},
-    "temporal": {"postgresql": "service_healthy"},
+    "temporal-schema": {"postgresql": "service_healthy"},
+    "temporal": {
+        "postgresql": "service_healthy",
+        "temporal-schema": "service_completed_successfully",
+    },
     "register-search-attributes": {"temporal": "service_healthy"},
     "temporal-ui": {"temporal": "service_healthy"},
     "worker": {
@@ -70,7 +87,8 @@ DEPENDENCIES = {
         "register-search-attributes": "service_completed_successfully",
     },
 }
-"""Who waits for whom: the worker starts only once the search attributes exist."""
+"""Who waits for whom: the server only on a schema set up for it, the worker only once the
+namespace and its search attributes exist."""
 
 PUBLISHED_PORTS = {"temporal": {7233}, "temporal-ui": {8080}}
 """Container ports published on the host; every other service publishes none."""
@@ -82,9 +100,9 @@ NOT_SET_BY_COMPOSE = {
     "data_dir": "the embedded PostgreSQL's directory; production always sets IURC_DATABASE_URL",
     "codec_server_token": "read by `iurc codec-server`, not by the worker (README.md)",
     "codec_server_cors_origin": "read by `iurc codec-server`, not by the worker (README.md)",
+    "codec_server_hosts": "read by `iurc codec-server`, not by the worker (README.md)",
     "smtp_username": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
     "smtp_password": "only for a relay that requires a login; set beside IURC_SMTP_HOST",
-    "webhook_secret": "set with IURC_WEBHOOK_URL when a webhook route is used",
     "operator": "who the secretariat's `iurc` acts as: set where the CLI runs, not the worker",
     "operator_role": "the CLI operator's role: set where the CLI runs, not the worker",
 }
@@ -145,10 +163,10 @@ def _interpolated(node: Any, env: Mapping[str, str]) -> Any:
 
 
 def compose(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """docker-compose.yml after interpolation with `env` (by default none: no .env file)."""
+    """docker-compose.yml after interpolation with `env` (by default a .env with the secrets)."""
     document = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
-    resolved = _interpolated(document, env or {})
+    resolved = _interpolated(document, SECRETS if env is None else env)
     assert isinstance(resolved, dict)
     return resolved
 
@@ -223,10 +241,17 @@ def test_images_are_official_and_pinned(service: str, repository: str) -> None:
     assert match["tag"][0].isdigit(), f"{service}: pin a version, not {match['tag']}"
 
 
-def test_admin_tools_match_the_server_version() -> None:
+@pytest.mark.parametrize("service", sorted(ONE_SHOTS))
+def test_admin_tools_match_the_server_version(service: str) -> None:
+    """The schema tool must bring the schema the server of the same version expects."""
     server_tag = services()["temporal"]["image"].split(":")[1]
-    tools_tag = services()["register-search-attributes"]["image"].split(":")[1]
+    tools_tag = services()[service]["image"].split(":")[1]
     assert tools_tag == server_tag or tools_tag.startswith(f"{server_tag}-")
+
+
+def test_no_deprecated_auto_setup_image() -> None:
+    for name, service in services().items():
+        assert "auto-setup" not in str(service.get("image", "")), name
 
 
 def test_worker_is_built_from_the_dockerfile_and_can_scale() -> None:
@@ -264,16 +289,23 @@ def test_postgresql_healthcheck_asks_the_server_over_tcp() -> None:
     assert "127.0.0.1" in command, "the init phase's temporary server listens on a socket only"
 
 
-def test_temporal_healthcheck_asks_the_frontend() -> None:
-    command = " ".join(healthcheck_command(services()["temporal"]))
-    assert "temporal operator cluster health" in command
-    assert "--address temporal:7233" in command
+def test_temporal_healthcheck_asks_the_frontend_port() -> None:
+    """temporalio/server holds no Temporal CLI; busybox's nc is what it has."""
+    assert healthcheck_command(services()["temporal"]) == ["CMD", "nc", "-z", "127.0.0.1", "7233"]
+
+
+def test_registration_waits_for_a_serving_frontend_before_anything_else() -> None:
+    text = REGISTER_SCRIPT.read_text(encoding="utf-8")
+    health = text.index("temporal operator cluster health")
+    assert health < text.index("temporal operator namespace create")
+    assert health < text.index("temporal operator search-attribute create")
 
 
 def test_restart_policies() -> None:
     found = services()
-    assert found["register-search-attributes"]["restart"] == "no"
-    for name in SERVICES - {"register-search-attributes"}:
+    for name in ONE_SHOTS:
+        assert found[name]["restart"] == "no", f"{name} runs once; a restart would loop"
+    for name in SERVICES - ONE_SHOTS:
         assert found[name]["restart"] == "unless-stopped", name
 
 
@@ -314,19 +346,43 @@ def _strings(node: Any) -> Iterator[str]:
             yield from _strings(value)
 
 
-def test_every_variable_has_a_default_and_is_documented() -> None:
-    compose({})  # raises if a variable has no default
+def _variables() -> list[re.Match[str]]:
     document = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
-    used = {
-        match["braced"] or match["named"]
+    return [
+        match
         for text in _strings(document)
         for match in _VARIABLE.finditer(text)
         if not match["escaped"]
-    }
+    ]
+
+
+def test_every_variable_but_the_secrets_has_a_default_and_all_are_documented() -> None:
+    compose(SECRETS)  # raises if a variable other than the secrets has no default
+    used = {match["braced"] or match["named"] for match in _variables()}
     assert used, "the compose file uses no variables: is the password hard-coded?"
     readme = DEPLOY_README.read_text(encoding="utf-8")
     for name in used:
         assert f"`{name}`" in readme, f"deploy/README.md does not explain {name}"
+
+
+@pytest.mark.parametrize("secret", sorted(SECRETS))
+def test_the_secrets_are_required_with_a_reason_and_never_defaulted(secret: str) -> None:
+    uses = [match for match in _variables() if (match["braced"] or match["named"]) == secret]
+    assert uses, f"{secret} is not used"
+    for use in uses:
+        assert use["op"] == ":?", f"{use[0]}: a secret must be required, not defaulted"
+        assert secret in use["arg"], "the message names what to set"
+        assert "deploy/README.md" in use["arg"], "and where to read how"
+    with pytest.raises(ValueError, match=rf"\${{{secret}}} is required"):
+        compose({name: value for name, value in SECRETS.items() if name != secret})
+    with pytest.raises(ValueError, match=rf"\${{{secret}}} is required"):
+        compose({**SECRETS, secret: ""})
+
+
+def test_the_once_published_codec_key_is_gone() -> None:
+    text = COMPOSE_FILE.read_text(encoding="utf-8")
+    assert base64.b64encode(PUBLISHED_CODEC_KEY).decode() not in text
+    assert "insecure-default" not in text
 
 
 # --- the worker's environment ------------------------------------------------------------------
@@ -371,26 +427,25 @@ def test_worker_points_at_the_bundled_services() -> None:
 
 
 @pytest.mark.parametrize(
-    "env", [{}, {"POSTGRES_PASSWORD": "t3mp0ral", "IURC_DB_PASSWORD": "s3rv1ce"}]
+    "env", [SECRETS, {**SECRETS, "POSTGRES_PASSWORD": "other-t3mp0ral", "IURC_DB_PASSWORD": "x9"}]
 )
 def test_passwords_agree_wherever_they_are_used(env: dict[str, str]) -> None:
     found = services(env)
     database = environment(found["postgresql"])
     temporal = environment(found["temporal"])
-    assert temporal["POSTGRES_USER"] == database["POSTGRES_USER"]
-    assert temporal["POSTGRES_PWD"] == database["POSTGRES_PASSWORD"]
+    schema = environment(found["temporal-schema"])
+    assert temporal["POSTGRES_USER"] == schema["POSTGRES_USER"] == database["POSTGRES_USER"]
+    assert temporal["POSTGRES_PWD"] == schema["SQL_PASSWORD"] == database["POSTGRES_PASSWORD"]
     worker_url = urlsplit(environment(found["worker"])["IURC_DATABASE_URL"])
     assert worker_url.password == database["IURC_DB_PASSWORD"]
-    if env:
-        assert database["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
-        assert worker_url.password == env["IURC_DB_PASSWORD"]
+    assert database["POSTGRES_PASSWORD"] == env["POSTGRES_PASSWORD"]
+    assert worker_url.password == env["IURC_DB_PASSWORD"]
 
 
-@pytest.mark.parametrize("env", [{}, {"TEMPORAL_NAMESPACE": "iurc"}])
+@pytest.mark.parametrize("env", [SECRETS, {**SECRETS, "TEMPORAL_NAMESPACE": "iurc"}])
 def test_one_namespace_and_address_everywhere(env: dict[str, str]) -> None:
     found = services(env)
     namespaces = {
-        environment(found["temporal"])["DEFAULT_NAMESPACE"],
         environment(found["register-search-attributes"])["TEMPORAL_NAMESPACE"],
         environment(found["worker"])["IURC_TEMPORAL_NAMESPACE"],
     }
@@ -403,12 +458,15 @@ def test_one_namespace_and_address_everywhere(env: dict[str, str]) -> None:
     assert addresses == {"temporal:7233"}
 
 
-def test_temporal_stores_its_data_in_the_postgresql_service() -> None:
-    temporal = environment(services()["temporal"])
-    assert temporal["DB"] == "postgres12"
-    assert temporal["POSTGRES_SEEDS"] == "postgresql"
-    assert temporal["DB_PORT"] == "5432"
-    assert temporal["SKIP_ADD_CUSTOM_SEARCH_ATTRIBUTES"] == "true"
+@pytest.mark.parametrize("service", ["temporal", "temporal-schema"])
+def test_temporal_stores_its_data_in_the_postgresql_service(service: str) -> None:
+    """The server and its schema step agree on the store (and on the default database names)."""
+    found = environment(services()[service])
+    assert found["DB"] == "postgres12"
+    assert found["POSTGRES_SEEDS"] == "postgresql"
+    assert found["DB_PORT"] == "5432"
+    assert "DBNAME" not in found
+    assert "VISIBILITY_DBNAME" not in found
 
 
 def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -420,6 +478,8 @@ def test_settings_validate_from_the_worker_environment(monkeypatch: pytest.Monke
         monkeypatch.setenv(name, value)
     settings = Settings()
     notify = NotifySettings()
+    assert settings.unsafe_settings() == [], "production would refuse the bundled stack"
+    assert notify.unsafe_settings() == []
     assert notify.notify_routes == {}, "the bundled stack logs messages until routes are set"
     assert settings.environment == "production"
     assert settings.database_url is not None
@@ -536,17 +596,28 @@ async def test_registration_script_refuses_an_attribute_of_another_type(
     assert "IurcCycle: already registered with another type than Int" in output
 
 
-async def test_registration_script_gives_up_on_a_missing_namespace(
+async def test_registration_script_creates_a_missing_namespace(
     bare_temporal: WorkflowEnvironment,
 ) -> None:
+    """What the server image no longer does by itself (auto-setup did)."""
     env = {
         "TEMPORAL_ADDRESS": bare_temporal.client.service_client.config.target_host,
-        "TEMPORAL_NAMESPACE": "no-such-namespace",
-        "REGISTER_ATTEMPTS": "1",
+        "TEMPORAL_NAMESPACE": "made-by-the-script",
+        "TEMPORAL_NAMESPACE_RETENTION": "48h",
     }
+    for _ in range(2):
+        code, output = await run("/bin/sh", str(REGISTER_SCRIPT), env=env)
+        assert code == 0, output
+    assert "namespace made-by-the-script created (retention 48h)" in output or "exists" in output
+    registered = await custom_attributes(bare_temporal, "made-by-the-script")
+    assert {key.name for key in ALL_SEARCH_ATTRIBUTES} <= set(registered)
+
+
+async def test_registration_script_gives_up_without_a_frontend() -> None:
+    env = {"TEMPORAL_ADDRESS": "127.0.0.1:1", "REGISTER_ATTEMPTS": "1"}
     code, output = await run("/bin/sh", str(REGISTER_SCRIPT), env=env)
     assert code != 0
-    assert "namespace no-such-namespace not found" in output
+    assert "no healthy Temporal frontend at 127.0.0.1:1" in output
 
 
 FAKE_TEMPORAL_CLI = """#!/bin/sh
@@ -578,6 +649,82 @@ async def test_registration_script_tolerates_only_an_existing_attribute(
     assert (code == 0) == tolerated, output
     if tolerated:
         assert "IurcStage (Keyword): already registered" in output
+
+
+FAKE_SQL_TOOL = """#!/bin/sh
+echo "$*" >> "$CALLS"
+case "$*" in
+    *"$FAIL_ON"*) echo "fake failure" >&2; exit 1 ;;
+esac
+"""
+"""Stands in for temporal-sql-tool (no Docker here): records each call, fails on $FAIL_ON."""
+
+
+async def run_schema_script(tmp_path: Path, **more: str) -> tuple[int, str, list[str]]:
+    """The script with compose's environment for it and a fake temporal-sql-tool on PATH."""
+    fake = tmp_path / "temporal-sql-tool"
+    fake.write_text(FAKE_SQL_TOOL, encoding="utf-8")
+    fake.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {
+        **environment(services()["temporal-schema"]),
+        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "CALLS": str(calls),
+        "FAIL_ON": "never-matches",
+        **more,
+    }
+    code, output = await run("/bin/sh", str(SCHEMA_SCRIPT), env=env)
+    made = calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+    return code, output, made
+
+
+def test_schema_script_is_strict_posix_sh_and_is_what_compose_runs() -> None:
+    lines = SCHEMA_SCRIPT.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "#!/bin/sh"
+    assert "set -eu" in lines
+    service = services()["temporal-schema"]
+    mounted = {
+        str(volume).split(":")[1]
+        for volume in service["volumes"]
+        if (ROOT / str(volume).split(":")[0]).resolve() == SCHEMA_SCRIPT
+    }
+    assert service["entrypoint"][:1] == ["/bin/sh"]
+    assert service["entrypoint"][1] in mounted
+
+
+async def test_schema_script_creates_sets_up_and_updates_both_databases(tmp_path: Path) -> None:
+    code, output, calls = await run_schema_script(tmp_path)
+    assert code == 0, output
+    common = "--plugin postgres12 --ep postgresql -p 5432 -u temporal"
+    schemas = "/etc/temporal/schema/postgresql/v12"  # where the admin-tools image keeps them
+    expected = []
+    for database, folder in (("temporal", "temporal"), ("temporal_visibility", "visibility")):
+        expected += [
+            f"{common} --db {database} create-database",
+            f"{common} --db {database} setup-schema -v 0.0",
+            f"{common} --db {database} update-schema -d {schemas}/{folder}/versioned",
+        ]
+    assert calls == expected
+    assert SECRETS["POSTGRES_PASSWORD"] not in "\n".join(calls), "ps shows arguments"
+    assert SECRETS["POSTGRES_PASSWORD"] not in output
+
+
+async def test_schema_script_stops_at_the_first_failure(tmp_path: Path) -> None:
+    """So the server, which waits for its success, never starts on a half-made schema."""
+    code, _, calls = await run_schema_script(
+        tmp_path, FAIL_ON="--db temporal_visibility create-database"
+    )
+    assert code != 0
+    assert calls[-1].endswith("--db temporal_visibility create-database")
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("password", ["temporal", "Postgres", "iurc", ""])
+async def test_schema_script_refuses_a_default_password(tmp_path: Path, password: str) -> None:
+    code, output, calls = await run_schema_script(tmp_path, SQL_PASSWORD=password)
+    assert code != 0
+    assert calls == []
+    assert "POSTGRES_PASSWORD" in output
 
 
 @pytest.fixture
@@ -671,11 +818,17 @@ def test_image_runs_the_worker_as_an_unprivileged_user() -> None:
     assert "HEALTHCHECK" not in {instruction for instruction, _ in instructions}
 
 
-def test_image_installs_the_project_without_the_dev_extra() -> None:
-    runs = " ".join(args for instruction, args in dockerfile_instructions() if instruction == "RUN")
-    assert "pip install --no-deps ." in runs
-    assert "[dev]" not in runs
-    assert "optional-dependencies" not in runs
+def test_image_installs_the_locked_set_then_the_project_without_dependencies() -> None:
+    runs = [args for instruction, args in dockerfile_instructions() if instruction == "RUN"]
+    installs = [args for args in runs if "pip install" in args]
+    assert installs[0] == "pip install --require-hashes -r requirements.lock", installs
+    assert "pip install --no-deps ." in installs[1]
+    assert "pip check" in installs[1], "the lock must satisfy what the package declares"
+    joined = " ".join(runs)
+    assert "[dev]" not in joined
+    assert "[embedded]" not in joined
+    assert "optional-dependencies" not in joined
+    assert "tomllib" not in joined, "dependencies come from the lock, not from pyproject.toml"
 
 
 def test_image_copies_every_packaged_module_after_the_dependency_layer() -> None:
@@ -690,12 +843,13 @@ def test_image_copies_every_packaged_module_after_the_dependency_layer() -> None
         for source in sources:
             copied.setdefault(source.rstrip("/"), i)
     assert wanted <= set(copied), f"the image lacks {wanted - set(copied)}"
-    installs = [i for i, (kind, args) in enumerate(instructions) if "pip install -r" in args]
+    installs = [i for i, (kind, args) in enumerate(instructions) if "-r requirements.lock" in args]
     assert installs, "no dependency layer"
-    assert copied["pyproject.toml"] < installs[0] < min(copied[name] for name in wanted)
+    assert copied["requirements.lock"] < installs[0] < min(copied[name] for name in wanted)
     early = {source for source, i in copied.items() if i < installs[0]}
-    assert early == {"pyproject.toml"}, "anything else copied first rebuilds the dependency layer"
+    assert early == {"requirements.lock"}, "anything else copied first rebuilds that layer"
     project = [i for i, (_, args) in enumerate(instructions) if "pip install --no-deps ." in args]
+    assert copied["pyproject.toml"] < project[0]
     assert copied[pyproject["project"]["readme"]] < project[0], "setuptools reads the readme"
 
 

@@ -79,7 +79,8 @@ def test_production_requires_codec_keys(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("IURC_DATABASE_URL", "postgresql://iurc@db/iurc")
     with pytest.raises(ValidationError, match="IURC_CODEC_KEYS is required in production"):
         Settings()
-    monkeypatch.setenv("IURC_CODEC_KEYS", f"k1:{KEY}")
+    # Not KEY: production refuses the all-zero key, which docker-compose.yml once published.
+    monkeypatch.setenv("IURC_CODEC_KEYS", f"k1:{base64.b64encode(bytes(range(32))).decode()}")
     ring = Settings().key_ring()
     assert ring is not None
     assert (ring.active, sorted(ring.keys)) == ("k1", ["k1"])

@@ -2,8 +2,8 @@
 # Creates the service's own role and database, `iurc`, beside Temporal's.
 #
 # The postgres image runs the files in /docker-entrypoint-initdb.d once, when it initialises an
-# empty data volume, as POSTGRES_USER (here `temporal`, which owns the `temporal` database; the
-# auto-setup image creates `temporal_visibility`). The worker connects as `iurc`, which owns its
+# empty data volume, as POSTGRES_USER (here `temporal`, which owns the `temporal` database;
+# deploy/temporal/setup-schema.sh creates `temporal_visibility`). The worker connects as `iurc`, which owns its
 # database and nothing else: it can apply the service's migrations but cannot touch Temporal's
 # data. Changing IURC_DB_PASSWORD later does not change an existing role: use ALTER ROLE.
 #
